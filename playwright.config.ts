@@ -1,0 +1,63 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+
+// Debian's Chromium (the machines cannot download Playwright's own browsers).
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./test-results/e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "desktop", testIgnore: /phone\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1366, height: 900 }, launchOptions: chromium } },
+    {
+      name: "phone",
+      testMatch: /phone\.spec\.ts/,
+      use: { ...devices["Pixel 7"], launchOptions: chromium },
+    },
+  ],
+  // The production build against a fresh embedded database, with the sandbox outbox and dev mailbox on.
+  webServer: {
+    command: `rm -rf .data/e2e && npx next build && npx next start -p ${port}`,
+    url: `${baseURL}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: "pipe",
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      RECLAIM_DATA_DIR: ".data/e2e",
+      DATABASE_URL: "",
+      RESEND_API_KEY: "",
+      AUTH_SECRET: "e2e-only-secret-0123456789abcdef0123456789",
+      APP_URL: baseURL,
+      DEV_MAILBOX: "true",
+      RECLAIM_SEED_DEMO: "true",
+    },
+  },
+});

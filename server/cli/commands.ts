@@ -1,0 +1,186 @@
+import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { createSignInLink } from "@/server/auth/magic-link";
+import type { Db } from "@/server/db/client";
+import { users } from "@/server/db/schema";
+import { seedDemo } from "@/server/seed/demo";
+import { createWorkspace } from "@/server/queries/workspaces";
+
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export type CliDeps = {
+  /** Opens (and migrates) the database; called only by commands that need it. */
+  db: () => Promise<Db>;
+  secret: () => string;
+  appUrl: string;
+  out: (line: string) => void;
+};
+
+type Command = {
+  summary: string;
+  usage: string;
+  options: Record<string, { type: "string" | "boolean"; description: string }>;
+  run(values: Record<string, string | boolean | undefined>, deps: CliDeps): Promise<void>;
+};
+
+const email = z
+  .string({ message: "--email is required" })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("--email must be a valid email address, like ada@example.com"));
+
+const minutes = z.coerce
+  .number({ message: "--expires must be a number of minutes" })
+  .int("--expires must be a whole number of minutes")
+  .min(1, "--expires must be at least 1 minute")
+  .max(7 * 24 * 60, "--expires can be at most 10080 minutes (7 days)");
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("; "));
+  return result.data;
+}
+
+async function printSignInLink(deps: CliDeps, address: string, expires: string | boolean | undefined) {
+  const maxAgeMinutes = expires === undefined ? 60 : check(minutes, expires);
+  const link = await createSignInLink(await deps.db(), {
+    email: address,
+    secret: deps.secret(),
+    appUrl: deps.appUrl,
+    maxAgeSeconds: maxAgeMinutes * 60,
+  });
+  deps.out(`Sign-in link for ${address} (works once, until ${link.expires.toISOString()}):`);
+  deps.out(link.url);
+}
+
+export const commands: Record<string, Command> = {
+  migrate: {
+    summary: "Apply pending database migrations (the server also does this on start).",
+    usage: "migrate",
+    options: {},
+    async run(_values, deps) {
+      await deps.db();
+      deps.out("The database is up to date.");
+    },
+  },
+
+  "user:create": {
+    summary: "Create a user (if new) and print a sign-in link for them.",
+    usage: "user:create --email <address> [--name <name>] [--expires <minutes>]",
+    options: {
+      email: { type: "string", description: "the person's email address" },
+      name: { type: "string", description: "their name, as shown to teammates" },
+      expires: { type: "string", description: "minutes the sign-in link works (default 60)" },
+    },
+    async run(values, deps) {
+      const address = check(email, values.email);
+      const name = values.name === undefined ? null : check(z.string().trim().min(1, "--name cannot be empty").max(100), values.name);
+      const db = await deps.db();
+      const [created] = await db.insert(users).values({ email: address, name }).onConflictDoNothing({ target: users.email }).returning();
+      deps.out(created ? `Created user ${address}.` : `User ${address} already exists.`);
+      await printSignInLink(deps, address, values.expires);
+    },
+  },
+
+  "sign-in-link": {
+    summary: "Print a sign-in link for an existing user.",
+    usage: "sign-in-link --email <address> [--expires <minutes>]",
+    options: {
+      email: { type: "string", description: "the user's email address" },
+      expires: { type: "string", description: "minutes the link works (default 60)" },
+    },
+    async run(values, deps) {
+      const address = check(email, values.email);
+      const db = await deps.db();
+      const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, address));
+      if (!user) throw new UsageError(`No user has the email ${address}. Create one with: user:create --email ${address}`);
+      await printSignInLink(deps, address, values.expires);
+    },
+  },
+
+  "workspace:create": {
+    summary: "Create a sandbox workspace owned by an existing user.",
+    usage: "workspace:create --name <name> --owner <email>",
+    options: {
+      name: { type: "string", description: "the merchant's name" },
+      owner: { type: "string", description: "email of the user who will own it" },
+    },
+    async run(values, deps) {
+      const name = check(
+        z.string({ message: "--name is required" }).trim().min(2, "--name must be at least 2 characters").max(60, "--name must be under 60 characters"),
+        values.name,
+      );
+      const owner = check(email, values.owner ?? undefined);
+      const db = await deps.db();
+      const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, owner));
+      if (!user) throw new UsageError(`No user has the email ${owner}. Create one first with: user:create --email ${owner}`);
+      const workspace = await createWorkspace(db, { name, ownerId: user.id });
+      deps.out(`Created workspace "${workspace.name}" (sandbox mode), owned by ${owner}.`);
+      deps.out(`Console: ${deps.appUrl}/w/${workspace.slug}/overview`);
+    },
+  },
+
+  "seed:demo": {
+    summary: "Create the demo user and its sandbox workspace (safe to run again).",
+    usage: "seed:demo",
+    options: {},
+    async run(_values, deps) {
+      const demo = await seedDemo(await deps.db());
+      deps.out(demo.created ? "Created the demo workspace." : "The demo workspace already exists.");
+      deps.out(`Sign in as ${demo.email}: npm run reclaim -- sign-in-link --email ${demo.email}`);
+      deps.out(`Console: ${deps.appUrl}/w/${demo.workspaceSlug}/overview`);
+    },
+  },
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = ["Usage: npm run reclaim -- <command> [options]", "", "Commands:"];
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(width)}  ${command.summary}`);
+  lines.push("", "Run `npm run reclaim -- <command> --help` for a command's options.");
+  return lines.join("\n");
+}
+
+function commandHelp(name: string, command: Command): string {
+  const lines = [`Usage: npm run reclaim -- ${command.usage}`, "", command.summary];
+  const options = Object.entries(command.options);
+  if (options.length > 0) {
+    lines.push("", "Options:");
+    for (const [option, spec] of options) lines.push(`  --${option.padEnd(10)} ${spec.description}`);
+  }
+  return lines.join("\n");
+}
+
+/** Parses and runs one command line. Throws UsageError for a bad call. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    deps.out(helpText());
+    return;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`Unknown command "${name}".\n\n${helpText()}`);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${commandHelp(name, command)}`);
+  }
+  if (values.help) {
+    deps.out(commandHelp(name, command));
+    return;
+  }
+  await command.run(values, deps);
+}

@@ -1,0 +1,28 @@
+import { getAuthSecret } from "@/server/auth/secret";
+import { closeDatabase, getDb } from "@/server/db";
+import { env, EnvError } from "@/server/env";
+import { runCli, UsageError } from "./commands";
+
+async function main(): Promise<number> {
+  try {
+    const config = env();
+    await runCli(process.argv.slice(2), {
+      db: getDb,
+      secret: getAuthSecret,
+      appUrl: config.APP_URL,
+      out: (line) => console.log(line),
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}`);
+      return 2;
+    }
+    console.error(error instanceof EnvError ? error.message : `Error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await closeDatabase();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,39 @@
+import { index, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { workspaces } from "./workspaces";
+
+export const outboxChannels = ["email", "sms"] as const;
+export const outboxChannel = pgEnum("outbox_channel", outboxChannels);
+
+/**
+ * Every message Reclaim sends, whichever transport carried it. With the sandbox
+ * transport this table *is* the delivery: the dev mailbox and the console read it.
+ * `idempotencyKey` makes a repeated send a no-op.
+ */
+export const outboxMessages = pgTable(
+  "outbox_messages",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    /** Null for system mail that belongs to no workspace (sign-in links). */
+    workspaceId: text("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
+    channel: outboxChannel("channel").notNull().default("email"),
+    transport: text("transport").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    kind: text("kind").notNull(),
+    to: text("to").notNull(),
+    from: text("from").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    providerMessageId: text("provider_message_id"),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp("created_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("outbox_messages_workspace_idx").on(t.workspaceId, t.createdAt),
+    index("outbox_messages_to_idx").on(t.to, t.createdAt),
+  ],
+);
+
+export type OutboxMessage = typeof outboxMessages.$inferSelect;

@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+/**
+ * The one place where configuration from the environment is read and checked.
+ * Anything invalid stops the start with a message that names the variable and
+ * says how to fix it (see `formatEnvError`).
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(["1", "0", "true", "false", "yes", "no"], { message: "use true or false" })
+    .transform((v) => v === "1" || v === "true" || v === "yes")
+    .optional(),
+);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://")
+  .refine((v) => URL.canParse(v), "is not a valid URL");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Unset: embedded PGlite under RECLAIM_DATA_DIR. Set: real Postgres through postgres-js. */
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  RECLAIM_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(".data")),
+  APP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://localhost:3000" })
+      .default("http://localhost:3000")
+      .transform((v) => v.replace(/\/+$/, "")),
+  ),
+  AUTH_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -base64 32)").optional(),
+  ),
+  /** Set: email (sign-in links, invitations) is sent through Resend. Unset: the sandbox outbox. */
+  RESEND_API_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().startsWith("re_", "must be a Resend API key starting with re_").optional(),
+  ),
+  /** Override Resend's API address (used by tests that run a local server speaking Resend's API). */
+  RESEND_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  EMAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(.+<[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)$/, "must be an address such as Reclaim <no-reply@example.com>")
+      .default("Reclaim <no-reply@reclaim.local>"),
+  ),
+  /** The page at /dev/mailbox that shows the sandbox outbox. On by default outside production. */
+  DEV_MAILBOX: booleanFlag,
+  /** Create the demo user and sandbox workspace on start. On by default in `npm run dev`. */
+  RECLAIM_SEED_DEMO: booleanFlag,
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  emailTransport: "resend" | "outbox";
+  databaseDriver: "postgres" | "pglite";
+  devMailbox: boolean;
+  seedDemo: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(formatEnvError(problems));
+    this.name = "EnvError";
+  }
+}
+
+function formatEnvError(problems: { variable: string; message: string }[]): string {
+  const lines = problems.map((p) => `  - ${p.variable}: ${p.message}`);
+  return [
+    "Reclaim cannot start: the configuration is invalid.",
+    ...lines,
+    "Fix these in your environment or in .env (see .env.example and the README's Configuration section).",
+  ].join("\n");
+}
+
+export type LoadEnvOptions = {
+  /** True for a server that will take traffic (not for `next build`): production secrets must be set. */
+  runtime?: boolean;
+};
+
+export function parseEnv(source: Record<string, string | undefined>, options: LoadEnvOptions = {}): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      })),
+    );
+  }
+  const data = result.data;
+  const problems: { variable: string; message: string }[] = [];
+  if (options.runtime && data.NODE_ENV === "production" && !data.AUTH_SECRET) {
+    problems.push({
+      variable: "AUTH_SECRET",
+      message: "is required in production (generate one with: openssl rand -base64 32)",
+    });
+  }
+  if (data.RESEND_API_KEY && !source.EMAIL_FROM) {
+    problems.push({
+      variable: "EMAIL_FROM",
+      message: "is required when RESEND_API_KEY is set: an address on a domain verified in Resend, such as Acme <billing@acme.com>",
+    });
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+
+  const isProduction = data.NODE_ENV === "production";
+  return {
+    ...data,
+    emailTransport: data.RESEND_API_KEY ? "resend" : "outbox",
+    databaseDriver: data.DATABASE_URL ? "postgres" : "pglite",
+    devMailbox: data.DEV_MAILBOX ?? (!isProduction && !data.RESEND_API_KEY),
+    seedDemo: data.RECLAIM_SEED_DEMO ?? data.NODE_ENV === "development",
+  };
+}
+
+const cache = globalThis as unknown as { __reclaimEnv?: Env };
+
+/** The validated environment of this process, read once. */
+export function env(): Env {
+  if (!cache.__reclaimEnv) cache.__reclaimEnv = parseEnv(process.env, { runtime: true });
+  return cache.__reclaimEnv;
+}
+
+/** For tests: forget the cached environment after changing process.env. */
+export function resetEnvCache(): void {
+  cache.__reclaimEnv = undefined;
+}
