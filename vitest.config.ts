@@ -16,5 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     env: { NODE_ENV: "test" },
+    // next-auth imports "next/server" without an extension, which Node's ESM
+    // loader cannot resolve; letting Vite process it resolves it as Next does.
+    server: { deps: { inline: ["next-auth"] } },
   },
 });
