@@ -225,12 +225,7 @@ describe("empty values are treated as unset", () => {
     expect(variables(envError({ RESEND_API_KEY: "re_123", EMAIL_FROM: "" }))).toEqual(["EMAIL_FROM"]);
   });
 
-  // BUG (server/env.ts): the EMAIL_FROM check reads the raw `source.EMAIL_FROM`,
-  // so a whitespace-only value passes it while the schema has already replaced
-  // it with the default sender. Real mail then goes out from
-  // no-reply@reclaim.local, a domain nobody can verify in Resend. `it.fails`
-  // keeps the suite green until the check is fixed; then make this an `it`.
-  it.fails("counts a whitespace-only EMAIL_FROM as missing when Resend is configured", () => {
+  it("counts a whitespace-only EMAIL_FROM as missing when Resend is configured", () => {
     expect(variables(envError({ RESEND_API_KEY: "re_123", EMAIL_FROM: "   " }))).toEqual(["EMAIL_FROM"]);
   });
 

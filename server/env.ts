@@ -10,7 +10,10 @@ const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const booleanFlag = z.preprocess(
   emptyToUndefined,
   z
-    .enum(["1", "0", "true", "false", "yes", "no"], { message: "use true or false" })
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["1", "0", "true", "false", "yes", "no"], { message: "use true or false" }))
     .transform((v) => v === "1" || v === "true" || v === "yes")
     .optional(),
 );
@@ -21,7 +24,7 @@ const postgresUrl = z
   .refine((v) => URL.canParse(v), "is not a valid URL");
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(["development", "production", "test"]).default("development")),
   /** Unset: embedded PGlite under RECLAIM_DATA_DIR. Set: real Postgres through postgres-js. */
   DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
   RECLAIM_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(".data")),
@@ -103,7 +106,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: Lo
       message: "is required in production (generate one with: openssl rand -base64 32)",
     });
   }
-  if (data.RESEND_API_KEY && !source.EMAIL_FROM) {
+  if (data.RESEND_API_KEY && emptyToUndefined(source.EMAIL_FROM) === undefined) {
     problems.push({
       variable: "EMAIL_FROM",
       message: "is required when RESEND_API_KEY is set: an address on a domain verified in Resend, such as Acme <billing@acme.com>",

@@ -144,11 +144,7 @@ describe("usage errors", () => {
     expect(await tokensFor(address)).toHaveLength(0);
   });
 
-  // BUG (server/cli/commands.ts, user:create): --expires is checked only in
-  // printSignInLink, after the user row is inserted, so a usage error leaves a
-  // new user behind (and prints "Created user"). `it.fails` keeps the suite
-  // green until validation moves before the insert; then make it an `it`.
-  it.fails("creates no user when --expires is bad", async () => {
+  it("creates no user when --expires is bad", async () => {
     const address = uniqueEmail("expires-nouser");
     await usageError("user:create", "--email", address, "--expires", "forever");
     expect(await db.select().from(users).where(eq(users.email, address))).toHaveLength(0);
@@ -299,10 +295,7 @@ describe("workspace:create", () => {
     expect(dbOpened).toBe(0);
   });
 
-  // BUG (server/cli/commands.ts, workspace:create): the owner is checked with
-  // the shared `email` schema, whose messages name --email, so a missing or bad
-  // --owner tells the operator to fix an option this command does not have.
-  it.fails("names --owner, not --email, when the owner is missing or malformed", async () => {
+  it("names --owner, not --email, when the owner is missing or malformed", async () => {
     const missing = await usageError("workspace:create", "--name", "Acme");
     expect(missing.message).toContain("--owner");
     const malformed = await usageError("workspace:create", "--name", "Acme", "--owner", "acme");

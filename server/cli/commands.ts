@@ -30,11 +30,13 @@ type Command = {
   run(values: Record<string, string | boolean | undefined>, deps: CliDeps): Promise<void>;
 };
 
-const email = z
-  .string({ message: "--email is required" })
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("--email must be a valid email address, like ada@example.com"));
+const emailOption = (option: string) =>
+  z
+    .string({ message: `--${option} is required` })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email(`--${option} must be a valid email address, like ada@example.com`));
+const email = emailOption("email");
 
 const minutes = z.coerce
   .number({ message: "--expires must be a number of minutes" })
@@ -48,8 +50,9 @@ function check<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-async function printSignInLink(deps: CliDeps, address: string, expires: string | boolean | undefined) {
-  const maxAgeMinutes = expires === undefined ? 60 : check(minutes, expires);
+const expiresOption = (value: string | boolean | undefined) => (value === undefined ? 60 : check(minutes, value));
+
+async function printSignInLink(deps: CliDeps, address: string, maxAgeMinutes: number) {
   const link = await createSignInLink(await deps.db(), {
     email: address,
     secret: deps.secret(),
@@ -82,10 +85,11 @@ export const commands: Record<string, Command> = {
     async run(values, deps) {
       const address = check(email, values.email);
       const name = values.name === undefined ? null : check(z.string().trim().min(1, "--name cannot be empty").max(100), values.name);
+      const maxAgeMinutes = expiresOption(values.expires);
       const db = await deps.db();
       const [created] = await db.insert(users).values({ email: address, name }).onConflictDoNothing({ target: users.email }).returning();
       deps.out(created ? `Created user ${address}.` : `User ${address} already exists.`);
-      await printSignInLink(deps, address, values.expires);
+      await printSignInLink(deps, address, maxAgeMinutes);
     },
   },
 
@@ -98,10 +102,11 @@ export const commands: Record<string, Command> = {
     },
     async run(values, deps) {
       const address = check(email, values.email);
+      const maxAgeMinutes = expiresOption(values.expires);
       const db = await deps.db();
       const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, address));
       if (!user) throw new UsageError(`No user has the email ${address}. Create one with: user:create --email ${address}`);
-      await printSignInLink(deps, address, values.expires);
+      await printSignInLink(deps, address, maxAgeMinutes);
     },
   },
 
@@ -117,7 +122,7 @@ export const commands: Record<string, Command> = {
         z.string({ message: "--name is required" }).trim().min(2, "--name must be at least 2 characters").max(60, "--name must be under 60 characters"),
         values.name,
       );
-      const owner = check(email, values.owner ?? undefined);
+      const owner = check(emailOption("owner"), values.owner);
       const db = await deps.db();
       const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, owner));
       if (!user) throw new UsageError(`No user has the email ${owner}. Create one first with: user:create --email ${owner}`);

@@ -37,20 +37,20 @@ async function openPostgres(url: string, maxConnections = 10): Promise<Database>
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const client = postgres(url, { max: maxConnections, onnotice: () => {} });
-  // Several app instances may start at once: one advisory lock on one reserved
-  // connection makes the migrations run exactly once.
-  const reserved = await client.reserve();
+  // Several app instances may start at once: an advisory lock held by a
+  // single-connection client that also runs the migrations makes them run once.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await reserved`select pg_advisory_lock(7236401)`;
+    await migrator`select pg_advisory_lock(7236401)`;
     try {
-      await migrate(drizzle(reserved, { schema }), { migrationsFolder });
+      await migrate(drizzle(migrator, { schema }), { migrationsFolder });
     } finally {
-      await reserved`select pg_advisory_unlock(7236401)`;
+      await migrator`select pg_advisory_unlock(7236401)`;
     }
   } finally {
-    reserved.release();
+    await migrator.end({ timeout: 5 });
   }
+  const client = postgres(url, { max: maxConnections, onnotice: () => {} });
   const db = drizzle(client, { schema }) as unknown as Db;
   const parsed = new URL(url);
   return {

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { outboxMessages } from "@/server/db/schema";
-import { createMailer, type OutgoingEmail } from "@/server/mail/mailer";
+import { createMailer, EmailInFlightError, IN_FLIGHT_MS, type OutgoingEmail } from "@/server/mail/mailer";
 import { EmailDeliveryError, outboxTransport, type EmailEnvelope, type EmailTransport } from "@/server/mail/transport";
 import { createWorkspace } from "@/server/queries/workspaces";
 import { createTestUser, openTestDatabase } from "@/server/testing/database";
@@ -153,21 +153,52 @@ describe("createMailer", () => {
 
     const first = mailer.send(outgoing);
     const second = mailer.send(outgoing);
-    const settledSecond = await Promise.race([
-      second.then((r) => r),
+    // Either may win the insert (on Postgres they run on separate connections).
+    // The loser finds the email in flight and is told to try later, without delivering.
+    const loser = await Promise.race([
+      first.then(() => "first-finished").catch((e: unknown) => e),
+      second.then(() => "second-finished").catch((e: unknown) => e),
       new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000)),
     ]);
-    release();
-    const results = await Promise.all([first, second]);
-
-    // The losing send does not wait for the winner's delivery.
-    expect(settledSecond).not.toBe("timeout");
+    expect(loser).toBeInstanceOf(EmailInFlightError);
     expect(transport.delivered).toHaveLength(1);
-    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
-    expect(results[0]!.message.id).toBe(results[1]!.message.id);
+    release();
+    const settled = await Promise.allSettled([first, second]);
+    expect(settled.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+
+    // Once delivered, the same send is a duplicate.
+    const later = await mailer.send(outgoing);
+    expect(later.duplicate).toBe(true);
+    expect(transport.delivered).toHaveLength(1);
     const rows = await rowsFor(outgoing.idempotencyKey);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.providerMessageId).toBe("re_race");
+    expect(rows[0]!.status).toBe("sent");
+  });
+
+  it("delivers an email a crashed process left unsent, once", async () => {
+    const transport = fakeTransport(async () => ({ providerMessageId: "re_recovered" }));
+    const mailer = createMailer(db, transport, FROM);
+    const outgoing = email();
+    // The row a process wrote before dying, minutes ago, never delivered.
+    await db.insert(outboxMessages).values({
+      idempotencyKey: outgoing.idempotencyKey,
+      kind: outgoing.kind,
+      transport: "resend",
+      to: outgoing.to,
+      from: FROM,
+      subject: outgoing.subject,
+      html: outgoing.html,
+      text: outgoing.text,
+      status: "sending",
+      createdAt: new Date(Date.now() - IN_FLIGHT_MS - 1_000),
+    });
+    const result = await mailer.send(outgoing);
+    expect(result.duplicate).toBe(false);
+    expect(transport.delivered).toHaveLength(1);
+    expect((await mailer.send(outgoing)).duplicate).toBe(true);
+    expect(transport.delivered).toHaveLength(1);
+    expect((await rowsFor(outgoing.idempotencyKey))[0]!.status).toBe("sent");
   });
 
   it("delivers once when many sends with the same key race", async () => {

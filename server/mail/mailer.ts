@@ -15,6 +15,18 @@ export type OutgoingEmail = {
   metadata?: Record<string, string>;
 };
 
+/** How long a "sending" row is taken to be in flight rather than abandoned by a crash. */
+export const IN_FLIGHT_MS = 60_000;
+
+/** Another send with the same key is delivering this email right now; try again later. */
+export class EmailInFlightError extends Error {
+  readonly retryable = true;
+  constructor(idempotencyKey: string) {
+    super(`The email ${idempotencyKey} is being delivered by another worker`);
+    this.name = "EmailInFlightError";
+  }
+}
+
 export type Mailer = {
   readonly transport: EmailTransport["name"];
   send(email: OutgoingEmail): Promise<{ message: OutboxMessage; duplicate: boolean }>;
@@ -23,8 +35,12 @@ export type Mailer = {
 /**
  * Records every email in the outbox table and hands it to the transport.
  * The row is written first under its idempotency key, so two racing sends
- * deliver once; a delivery that fails removes the row so a retry can send again
- * (the transport's own idempotency key covers a failure after delivery).
+ * deliver once; a delivery that fails removes the row so a retry can send again.
+ * A row still "sending" is either in flight (another send is delivering it:
+ * this send fails with EmailInFlightError, to be retried later) or, after
+ * IN_FLIGHT_MS, left behind by a process that died between writing it and
+ * delivering: then this send delivers it, and the transport's own idempotency
+ * key keeps the provider from delivering it twice.
  */
 export function createMailer(db: Db, transport: EmailTransport, from: string): Mailer {
   return {
@@ -43,6 +59,7 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           html: email.html,
           text: email.text,
           metadata: email.metadata ?? {},
+          status: transport.name === "outbox" ? "sent" : "sending",
         })
         .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
         .returning();
@@ -52,25 +69,30 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           .from(outboxMessages)
           .where(eq(outboxMessages.idempotencyKey, email.idempotencyKey));
         if (!existing) throw new Error(`Email ${email.idempotencyKey} vanished while being sent`);
-        return { message: existing, duplicate: true };
+        if (existing.status === "sent") return { message: existing, duplicate: true };
+        if (Date.now() - existing.createdAt.getTime() < IN_FLIGHT_MS) throw new EmailInFlightError(email.idempotencyKey);
+        return { message: await deliver(existing, false), duplicate: false };
       }
-      try {
-        const { providerMessageId } = await transport.deliver({
-          idempotencyKey: email.idempotencyKey,
-          from,
-          to: email.to,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-        });
-        if (providerMessageId) {
-          await db.update(outboxMessages).set({ providerMessageId }).where(eq(outboxMessages.id, inserted.id));
-        }
-        return { message: { ...inserted, providerMessageId }, duplicate: false };
-      } catch (error) {
-        await db.delete(outboxMessages).where(eq(outboxMessages.id, inserted.id));
-        throw error;
-      }
+      return { message: await deliver(inserted, true), duplicate: false };
     },
   };
+
+  async function deliver(row: OutboxMessage, removeOnFailure: boolean): Promise<OutboxMessage> {
+    if (row.status === "sent") return row;
+    try {
+      const { providerMessageId } = await transport.deliver({
+        idempotencyKey: row.idempotencyKey,
+        from: row.from,
+        to: row.to,
+        subject: row.subject,
+        html: row.html,
+        text: row.text,
+      });
+      await db.update(outboxMessages).set({ providerMessageId, status: "sent" }).where(eq(outboxMessages.id, row.id));
+      return { ...row, providerMessageId, status: "sent" };
+    } catch (error) {
+      if (removeOnFailure) await db.delete(outboxMessages).where(eq(outboxMessages.id, row.id));
+      throw error;
+    }
+  }
 }

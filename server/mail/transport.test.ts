@@ -160,12 +160,7 @@ describe("resendTransport", () => {
     expect(error.message).toContain("Missing API key");
   });
 
-  // BUG (server/mail/transport.ts): Resend documents 409
-  // concurrent_idempotent_requests as "another request with the same
-  // idempotency key is in progress; it is safe to retry this request later",
-  // but the transport classifies every 4xx other than 429 as permanent.
-  // `it.fails` keeps the suite green until that is fixed; then make it an `it`.
-  it.fails("treats a 409 concurrent_idempotent_requests as retryable", async () => {
+  it("treats a 409 concurrent_idempotent_requests as retryable", async () => {
     nextReplies = [
       resendError(409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress."),
     ];

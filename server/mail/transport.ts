@@ -46,7 +46,9 @@ export function resendTransport(apiKey: string, baseUrl?: string): EmailTranspor
         const status = error?.statusCode ?? 0;
         throw new EmailDeliveryError(
           `Resend refused the email to ${message.to}: ${error?.message ?? "no answer"}`,
-          status === 0 || status === 429 || status >= 500,
+          // A 409 is retryable only when another request with this key is still
+          // in flight; a key reused for a different email is permanent.
+          status === 0 || status === 429 || status >= 500 || error?.name === "concurrent_idempotent_requests",
         );
       }
       return { providerMessageId: data.id };

@@ -19,7 +19,7 @@ export async function createInvitation(
   const now = params.now ?? new Date();
   const values = {
     workspaceId: params.workspaceId,
-    email: params.email,
+    email: params.email.trim().toLowerCase(),
     role: params.role,
     invitedById: params.invitedById,
     tokenHash: hashInvitationToken(token),

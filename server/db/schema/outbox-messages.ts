@@ -27,6 +27,8 @@ export const outboxMessages = pgTable(
     html: text("html").notNull(),
     text: text("text").notNull(),
     providerMessageId: text("provider_message_id"),
+    /** "sending" until the transport accepted it; a row left "sending" by a crash is delivered again on the next send. */
+    status: text("status", { enum: ["sending", "sent"] }).notNull().default("sent"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: timestamp("created_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const workspaceModes = ["sandbox", "live"] as const;
@@ -12,6 +13,10 @@ export const workspaces = pgTable("workspaces", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   mode: workspaceMode("mode").notNull().default("sandbox"),
+  /** Salt of the deterministic holdout assignment: a customer's cohort is hash(salt, customer). */
+  cohortSalt: text("cohort_salt")
+    .notNull()
+    .default(sql`md5(random()::text)`),
   createdAt: timestamp("created_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
 });

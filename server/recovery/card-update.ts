@@ -1,0 +1,217 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { cardUpdateLinks, invoices, paymentAttempts, recoveryCases, scheduledActions, sequenceVersions, subscriptions } from "@/server/db/schema";
+import { resolveCardUpdateLink, type LinkState } from "./card-update-links";
+import { markCaseRecovered, sendReceipts, type RecoveredCase } from "./close";
+import { addTimeline, workspaceNow } from "./context";
+import { classifyDecline } from "./decline";
+import { applyNewDecline } from "./open-case";
+import type { RecoveryDeps } from "./ports";
+import { planRetries, retryGroupFor } from "./schedule";
+
+export type InvoicePaymentResult = {
+  caseId: string;
+  invoiceNumber: string;
+  amount: number;
+  currency: string;
+  outcome: "paid" | "failed" | "requires_action" | "already_settled";
+  /** For the customer: what happened and what to do next. */
+  message: string;
+  /** Where to authenticate, when the bank asks for it. */
+  actionUrl: string | null;
+};
+
+export type CardUpdateAttribution = { linkId: string | null; emailDay: number | null; messageKey: string | null; via: "card_update" | "card_updater" };
+
+/**
+ * The customer's card changed: charge every open invoice of the thread at
+ * once, one idempotent charge per invoice (the Inngest driver runs the same
+ * function as one step per invoice). A paid invoice closes its case as
+ * recovered with the attribution given; a failed one keeps its case open with
+ * the new decline, and gets retries again when the new card's decline allows.
+ */
+export async function payCaseAfterCardUpdate(
+  deps: RecoveryDeps,
+  args: { caseId: string; attribution: CardUpdateAttribution; idempotencyKey: string },
+): Promise<{ result: InvoicePaymentResult; recovered: RecoveredCase | null }> {
+  const [row] = await deps.db
+    .select({ recoveryCase: recoveryCases, invoice: invoices, policy: sequenceVersions.policy })
+    .from(recoveryCases)
+    .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
+    .innerJoin(sequenceVersions, eq(sequenceVersions.id, recoveryCases.sequenceVersionId))
+    .where(eq(recoveryCases.id, args.caseId));
+  if (!row) throw new Error(`Case ${args.caseId} not found`);
+  const { recoveryCase, invoice } = row;
+  const base = {
+    caseId: recoveryCase.id,
+    invoiceNumber: invoice.number ?? invoice.externalId,
+    amount: invoice.amountDue,
+    currency: invoice.currency,
+    actionUrl: null,
+  };
+  if (recoveryCase.status !== "open") {
+    return { result: { ...base, outcome: "already_settled", message: "Already settled." }, recovered: null };
+  }
+  const at = await workspaceNow(deps, recoveryCase.workspaceId);
+  const billing = await deps.billing(recoveryCase.workspaceId);
+  const charge = await billing.retryInvoice({
+    workspaceId: recoveryCase.workspaceId,
+    invoiceExternalId: invoice.externalId,
+    idempotencyKey: args.idempotencyKey,
+    at,
+  });
+  return deps.db.transaction(async (tx) => {
+    const classification = charge.outcome === "failed" ? classifyDecline(charge.decline) : null;
+    await tx
+      .insert(paymentAttempts)
+      .values({
+        workspaceId: recoveryCase.workspaceId,
+        caseId: recoveryCase.id,
+        source: args.attribution.via,
+        outcome: charge.outcome,
+        declineCode: classification?.code ?? null,
+        adviceCode: classification?.adviceCode ?? null,
+        declineCategory: classification?.category ?? null,
+        providerRef: charge.providerRef,
+        dedupeKey: `card-update:${args.idempotencyKey}`,
+        at,
+      })
+      .onConflictDoNothing();
+    if (charge.outcome === "succeeded") {
+      const recovered = await markCaseRecovered(tx, {
+        caseId: recoveryCase.id,
+        at,
+        via: args.attribution.via,
+        emailDay: args.attribution.emailDay,
+        messageKey: args.attribution.messageKey,
+      });
+      return { result: { ...base, outcome: "paid", message: "Paid with the new card." }, recovered };
+    }
+    if (charge.outcome === "requires_action") {
+      await addTimeline(tx, {
+        workspaceId: recoveryCase.workspaceId,
+        threadId: recoveryCase.threadId,
+        caseId: recoveryCase.id,
+        at,
+        actor: "billing",
+        kind: "requires_action",
+        summary: "The bank asked the customer to authenticate the payment with the new card.",
+        outcome: "requires_action",
+      });
+      return {
+        result: {
+          ...base,
+          outcome: "requires_action",
+          message: "Your bank needs you to confirm this payment.",
+          actionUrl: charge.hostedUrl ?? invoice.hostedUrl,
+        },
+        recovered: null,
+      };
+    }
+    const c = classification ?? classifyDecline({});
+    await applyNewDecline(tx, recoveryCase, c, at, "billing");
+    // The new card failed softly: plan retries again if none are left.
+    const group = c.retryable ? retryGroupFor(c.category, c.kind) : null;
+    const [pendingRetry] = await tx
+      .select({ id: scheduledActions.id })
+      .from(scheduledActions)
+      .where(and(eq(scheduledActions.caseId, recoveryCase.id), eq(scheduledActions.kind, "retry"), eq(scheduledActions.status, "pending")))
+      .limit(1);
+    if (group && !pendingRetry && recoveryCase.cohort === "treatment" && !row.policy.outreachOnly) {
+      const times = planRetries({
+        rule: row.policy.retries[group],
+        openedAt: at,
+        timezone: "UTC",
+        retryHourLocal: row.policy.retryHourLocal,
+        windowDays: Math.max(1, Math.ceil((recoveryCase.openedAt.getTime() + row.policy.windowDays * 86_400_000 - at.getTime()) / 86_400_000)),
+      });
+      if (times.length > 0) {
+        await tx
+          .insert(scheduledActions)
+          .values(
+            times.map((dueAt, i) => ({
+              workspaceId: recoveryCase.workspaceId,
+              threadId: recoveryCase.threadId,
+              caseId: recoveryCase.id,
+              kind: "retry" as const,
+              step: `retry:new-card-${i + 1}`,
+              dueAt,
+              idempotencyKey: `${recoveryCase.id}:${args.idempotencyKey}:retry:${i + 1}`,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+    }
+    return {
+      result: { ...base, outcome: "failed", message: `The new card was declined too: ${c.customerReason}. Try another card.` },
+      recovered: null,
+    };
+  });
+}
+
+export type CardUpdateResult =
+  | { state: "completed"; invoices: InvoicePaymentResult[] }
+  | { state: Exclude<LinkState, "valid"> };
+
+/**
+ * Completes a card update made through a link: makes the new payment method
+ * the default on the customer and their subscriptions, spends the link, and
+ * charges every open invoice at once. Double submissions charge nothing twice:
+ * every charge carries a key derived from the link and the invoice.
+ */
+export async function completeCardUpdate(
+  deps: RecoveryDeps,
+  args: { token: string; paymentMethodRef: string; paymentMethodLabel: string },
+): Promise<CardUpdateResult> {
+  const resolved = await resolveCardUpdateLink(deps.db, args.token, (workspaceId) => workspaceNow(deps, workspaceId));
+  if (resolved.state !== "valid" || !resolved.link || !resolved.customer) return { state: resolved.state as Exclude<LinkState, "valid"> };
+  const { link, customer } = resolved;
+  const at = await workspaceNow(deps, link.workspaceId);
+
+  const open = await deps.db
+    .select({ caseId: recoveryCases.id, subscriptionExternalId: subscriptions.externalId })
+    .from(recoveryCases)
+    .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
+    .leftJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
+    .where(and(eq(recoveryCases.threadId, link.threadId), eq(recoveryCases.status, "open")))
+    .orderBy(asc(recoveryCases.openedAt));
+
+  const billing = await deps.billing(link.workspaceId);
+  await billing.setDefaultPaymentMethod({
+    workspaceId: link.workspaceId,
+    customerExternalId: customer.externalId,
+    paymentMethodRef: args.paymentMethodRef,
+    subscriptionExternalIds: [...new Set(open.map((o) => o.subscriptionExternalId).filter((s): s is string => Boolean(s)))],
+  });
+  const spent = await deps.db
+    .update(cardUpdateLinks)
+    .set({ usedAt: at })
+    .where(and(eq(cardUpdateLinks.id, link.id), isNull(cardUpdateLinks.usedAt)))
+    .returning({ id: cardUpdateLinks.id });
+  if (spent.length > 0) {
+    await addTimeline(deps.db, {
+      workspaceId: link.workspaceId,
+      threadId: link.threadId,
+      at,
+      actor: "customer",
+      kind: "card_updated",
+      summary: `The customer put a new card on file (${args.paymentMethodLabel})${link.emailDay != null ? ` from the link in the email of day ${link.emailDay}` : ""}. Charging ${open.length} open ${open.length === 1 ? "invoice" : "invoices"} now.`,
+      data: { linkId: link.id, emailDay: link.emailDay },
+    });
+  }
+
+  const attribution: CardUpdateAttribution = { linkId: link.id, emailDay: link.emailDay, messageKey: link.messageKey, via: "card_update" };
+  const outcomes = await Promise.all(
+    open.map((o) => payCaseAfterCardUpdate(deps, { caseId: o.caseId, attribution, idempotencyKey: `card-update:${link.id}:${o.caseId}` })),
+  );
+  const recovered = outcomes.map((o) => o.recovered).filter((r): r is RecoveredCase => r !== null);
+  if (recovered.length > 0) {
+    await deps.hooks.threadClosed({ workspaceId: link.workspaceId, threadId: link.threadId });
+    await sendReceipts(deps, recovered, at, `receipt:card-update:${link.id}`, args.paymentMethodLabel);
+  }
+  deps.logger.info("Card update completed", {
+    linkId: link.id,
+    invoices: outcomes.length,
+    paid: outcomes.filter((o) => o.result.outcome === "paid").length,
+  });
+  return { state: "completed", invoices: outcomes.map((o) => o.result) };
+}
