@@ -57,6 +57,16 @@ export const envSchema = z.object({
   DEV_MAILBOX: booleanFlag,
   /** Create the demo user and sandbox workspace on start. On by default in `npm run dev`. */
   RECLAIM_SEED_DEMO: booleanFlag,
+  /** Which scheduler executes due actions: the built-in loop, or Inngest (production, serverless). */
+  SCHEDULER_DRIVER: z.preprocess(emptyToUndefined, z.enum(["local", "inngest"], { message: "use local or inngest" }).default("local")),
+  /** Inngest (SCHEDULER_DRIVER=inngest): verifies Inngest's calls to /api/inngest. */
+  INNGEST_SIGNING_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Inngest: lets Reclaim send events. */
+  INNGEST_EVENT_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Inngest: talk to a local dev server (never in production: it accepts unsigned calls). */
+  INNGEST_DEV: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Run the local scheduler loop inside the web server (on by default); off when separate `worker` processes run it. */
+  RECLAIM_EMBEDDED_WORKER: booleanFlag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
 });
 
@@ -65,6 +75,7 @@ export type Env = z.infer<typeof envSchema> & {
   databaseDriver: "postgres" | "pglite";
   devMailbox: boolean;
   seedDemo: boolean;
+  embeddedWorker: boolean;
 };
 
 export class EnvError extends Error {
@@ -106,6 +117,20 @@ export function parseEnv(source: Record<string, string | undefined>, options: Lo
       message: "is required in production (generate one with: openssl rand -base64 32)",
     });
   }
+  if (options.runtime && data.NODE_ENV === "production" && data.SCHEDULER_DRIVER === "inngest") {
+    if (!data.INNGEST_SIGNING_KEY) {
+      problems.push({
+        variable: "INNGEST_SIGNING_KEY",
+        message: "is required with SCHEDULER_DRIVER=inngest in production: it verifies Inngest's calls to /api/inngest (see your Inngest environment's settings)",
+      });
+    }
+    if (!data.INNGEST_EVENT_KEY) {
+      problems.push({ variable: "INNGEST_EVENT_KEY", message: "is required with SCHEDULER_DRIVER=inngest in production: it lets Reclaim send events to Inngest" });
+    }
+    if (data.INNGEST_DEV) {
+      problems.push({ variable: "INNGEST_DEV", message: "must not be set in production: dev mode accepts unsigned calls. Remove it." });
+    }
+  }
   if (data.RESEND_API_KEY && emptyToUndefined(source.EMAIL_FROM) === undefined) {
     problems.push({
       variable: "EMAIL_FROM",
@@ -121,6 +146,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: Lo
     databaseDriver: data.DATABASE_URL ? "postgres" : "pglite",
     devMailbox: data.DEV_MAILBOX ?? (!isProduction && !data.RESEND_API_KEY),
     seedDemo: data.RECLAIM_SEED_DEMO ?? data.NODE_ENV === "development",
+    embeddedWorker: data.SCHEDULER_DRIVER === "local" && (data.RECLAIM_EMBEDDED_WORKER ?? data.NODE_ENV !== "test"),
   };
 }
 

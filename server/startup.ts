@@ -35,8 +35,20 @@ export async function startServer(): Promise<void> {
       `             the sign-in link is printed here${config.devMailbox ? " and shown in the dev mailbox" : ""}.`,
     );
   }
+  let stopDriver = async () => {};
+  if (config.embeddedWorker) {
+    const { getRecoveryDeps, setLocalDriverWake } = await import("@/server/runtime");
+    const { createLocalDriver } = await import("@/server/scheduler/local-driver");
+    const driver = createLocalDriver(await getRecoveryDeps());
+    driver.start();
+    setLocalDriverWake(driver.wake);
+    stopDriver = () => driver.stop();
+    lines.push("  Scheduler: built-in (due retries and emails run in this process)");
+  } else {
+    lines.push(`  Scheduler: ${config.SCHEDULER_DRIVER === "inngest" ? "Inngest (served at /api/inngest)" : "separate worker processes (npm run worker)"}`);
+  }
   console.info(`${lines.join("\n")}\n`);
-  const shutdown = () => void closeDatabase();
+  const shutdown = () => void stopDriver().finally(() => closeDatabase());
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
 }

@@ -5,12 +5,12 @@ import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 import { navItems } from "./nav-items";
 
-export function ConsoleNav({ slug, onNavigate }: { slug: string; onNavigate?: () => void }) {
+export function ConsoleNav({ slug, mode, onNavigate }: { slug: string; mode: "sandbox" | "live"; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Console">
       <ul className="space-y-0.5">
-        {navItems.map(({ segment, label, icon: Icon }) => {
+        {navItems.filter((item) => !item.sandboxOnly || mode === "sandbox").map(({ segment, label, icon: Icon }) => {
           const href = `/w/${slug}/${segment}`;
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (

@@ -1,5 +1,6 @@
 import {
   CodeXml,
+  FlaskConical,
   FileChartColumn,
   Globe,
   LayoutDashboard,
@@ -12,12 +13,13 @@ import {
   type LucideIcon,
 } from "lucide-react";
 
-export type NavItem = { segment: string; label: string; icon: LucideIcon };
+export type NavItem = { segment: string; label: string; icon: LucideIcon; sandboxOnly?: boolean };
 
 /** The console's sections, in the order of the navigation. */
 export const navItems: NavItem[] = [
   { segment: "overview", label: "Overview", icon: LayoutDashboard },
   { segment: "recoveries", label: "Recoveries", icon: RotateCcw },
+  { segment: "sandbox", label: "Sandbox", icon: FlaskConical, sandboxOnly: true },
   { segment: "sequences", label: "Sequences", icon: Workflow },
   { segment: "branding", label: "Branding", icon: Palette },
   { segment: "domains", label: "Domains", icon: Globe },

@@ -16,6 +16,8 @@ export class UsageError extends Error {
 }
 
 export type CliDeps = {
+  /** Runs the scheduler loop until the process is stopped (the `worker` command). */
+  worker?: () => Promise<void>;
   /** Opens (and migrates) the database; called only by commands that need it. */
   db: () => Promise<Db>;
   secret: () => string;
@@ -129,6 +131,17 @@ export const commands: Record<string, Command> = {
       const workspace = await createWorkspace(db, { name, ownerId: user.id });
       deps.out(`Created workspace "${workspace.name}" (sandbox mode), owned by ${owner}.`);
       deps.out(`Console: ${deps.appUrl}/w/${workspace.slug}/overview`);
+    },
+  },
+
+  worker: {
+    summary: "Run the scheduler: perform due retries, emails and stage changes until stopped (Ctrl-C).",
+    usage: "worker",
+    options: {},
+    async run(_values, deps) {
+      if (!deps.worker) throw new UsageError("The worker is not available in this context.");
+      deps.out("Worker started: performing due actions. Stop with Ctrl-C.");
+      await deps.worker();
     },
   },
 

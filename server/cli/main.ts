@@ -11,6 +11,17 @@ async function main(): Promise<number> {
       secret: getAuthSecret,
       appUrl: config.APP_URL,
       out: (line) => console.log(line),
+      worker: async () => {
+        const { getRecoveryDeps } = await import("@/server/runtime");
+        const { createLocalDriver } = await import("@/server/scheduler/local-driver");
+        const driver = createLocalDriver(await getRecoveryDeps());
+        driver.start();
+        await new Promise<void>((resolve) => {
+          process.once("SIGINT", resolve);
+          process.once("SIGTERM", resolve);
+        });
+        await driver.stop();
+      },
     });
     return 0;
   } catch (error) {

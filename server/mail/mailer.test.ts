@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { outboxMessages } from "@/server/db/schema";
-import { createMailer, EmailInFlightError, IN_FLIGHT_MS, type OutgoingEmail } from "@/server/mail/mailer";
+import { createMailer, EmailInFlightError, IN_FLIGHT_MS, senderWithName, type OutgoingEmail } from "@/server/mail/mailer";
 import { EmailDeliveryError, outboxTransport, type EmailEnvelope, type EmailTransport } from "@/server/mail/transport";
 import { createWorkspace } from "@/server/queries/workspaces";
 import { createTestUser, openTestDatabase } from "@/server/testing/database";
@@ -64,6 +64,7 @@ describe("createMailer", () => {
         idempotencyKey: outgoing.idempotencyKey,
         from: FROM,
         to: outgoing.to,
+        replyTo: null,
         subject: outgoing.subject,
         html: outgoing.html,
         text: outgoing.text,
@@ -250,5 +251,23 @@ describe("createMailer", () => {
     await expect(mailer.send(bad)).rejects.toThrow("refused");
     expect(await rowsFor(good.idempotencyKey)).toHaveLength(1);
     expect(await rowsFor(bad.idempotencyKey)).toHaveLength(0);
+  });
+});
+
+describe("senderWithName", () => {
+  it("shows the merchant's name with the configured address", () => {
+    expect(senderWithName("Reclaim <no-reply@reclaim.local>", "Acme Cloud")).toBe('"Acme Cloud" <no-reply@reclaim.local>');
+    expect(senderWithName("billing@acme.test", "Acme")).toBe('"Acme" <billing@acme.test>');
+  });
+
+  it("keeps the configured sender without a name", () => {
+    expect(senderWithName("Reclaim <no-reply@reclaim.local>", null)).toBe("Reclaim <no-reply@reclaim.local>");
+    expect(senderWithName("Reclaim <no-reply@reclaim.local>", "  ")).toBe("Reclaim <no-reply@reclaim.local>");
+  });
+
+  it("cannot be used to add header lines or break the quoting", () => {
+    const from = senderWithName("Reclaim <no-reply@reclaim.local>", 'Evil"\r\nBcc: victim@example.com');
+    expect(from).not.toMatch(/[\r\n]/);
+    expect(from).toBe('"Evil Bcc: victim@example.com" <no-reply@reclaim.local>');
   });
 });

@@ -13,7 +13,19 @@ export type OutgoingEmail = {
   html: string;
   text: string;
   metadata?: Record<string, string>;
+  /** Display name shown as the sender (the merchant's brand); the address stays the configured EMAIL_FROM's. */
+  fromName?: string | null;
+  /** Where replies go (the merchant's support address). */
+  replyTo?: string | null;
 };
+
+/** `"Name" <address>` from the configured sender and a display name, safe for a header. */
+export function senderWithName(configuredFrom: string, name: string | null | undefined): string {
+  if (!name) return configuredFrom;
+  const address = /<([^<>]+)>\s*$/.exec(configuredFrom)?.[1] ?? configuredFrom.trim();
+  const clean = name.replace(/[\r\n\t]+/g, " ").replace(/["\\]/g, "").trim().slice(0, 100);
+  return clean ? `"${clean}" <${address}>` : configuredFrom;
+}
 
 /** How long a "sending" row is taken to be in flight rather than abandoned by a crash. */
 export const IN_FLIGHT_MS = 60_000;
@@ -54,7 +66,8 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           workspaceId: email.workspaceId ?? null,
           transport: transport.name,
           to: email.to,
-          from,
+          from: senderWithName(from, email.fromName),
+          replyTo: email.replyTo ?? null,
           subject: email.subject,
           html: email.html,
           text: email.text,
@@ -84,6 +97,7 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
         idempotencyKey: row.idempotencyKey,
         from: row.from,
         to: row.to,
+        replyTo: row.replyTo,
         subject: row.subject,
         html: row.html,
         text: row.text,

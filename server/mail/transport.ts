@@ -4,6 +4,7 @@ export type EmailEnvelope = {
   idempotencyKey: string;
   from: string;
   to: string;
+  replyTo?: string | null;
   subject: string;
   html: string;
   text: string;
@@ -39,7 +40,14 @@ export function resendTransport(apiKey: string, baseUrl?: string): EmailTranspor
     name: "resend",
     async deliver(message) {
       const { data, error } = await client.emails.send(
-        { from: message.from, to: message.to, subject: message.subject, html: message.html, text: message.text },
+        {
+          from: message.from,
+          to: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+        },
         { idempotencyKey: message.idempotencyKey },
       );
       if (error || !data) {

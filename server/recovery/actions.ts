@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import {
   customers,
   dunningThreads,
@@ -15,7 +15,8 @@ import { HOUR } from "./clock";
 import { markCaseRecovered, sendReceipts } from "./close";
 import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context";
 import { classifyDecline } from "./decline";
-import { applyNewDecline, closeThreadIfDone } from "./open-case";
+import { applyNewDecline } from "./open-case";
+import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import type { RecoveryDeps } from "./ports";
 import type { FinalAction } from "./policy";
 import { windowEndsAt } from "./schedule";
@@ -48,16 +49,17 @@ export async function claimAction(deps: Pick<RecoveryDeps, "db" | "clock">, acti
  * by its test clock; everything else by real time.
  */
 export async function claimDueActions(deps: Pick<RecoveryDeps, "db" | "clock">, limit: number): Promise<ScheduledAction[]> {
-  const now = deps.clock.now();
-  const lease = new Date(now.getTime() + LEASE_MS);
+  // Raw SQL takes times as ISO strings: postgres-js does not serialise Date parameters here.
+  const now = deps.clock.now().toISOString();
+  const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
   const rows = await deps.db.execute<{ id: string }>(sql`
-    update scheduled_actions set status = 'running', run_count = run_count + 1, lease_until = ${lease}
+    update scheduled_actions set status = 'running', run_count = run_count + 1, lease_until = ${lease}::timestamptz
     where id in (
       select a.id from scheduled_actions a
       left join sandbox_clocks c on c.workspace_id = a.workspace_id
       where a.status in ('pending', 'running')
-        and (a.status = 'pending' or a.lease_until < ${now})
-        and a.due_at <= coalesce(c.now, ${now})
+        and (a.status = 'pending' or a.lease_until < ${now}::timestamptz)
+        and a.due_at <= coalesce(c.now, ${now}::timestamptz)
       order by a.due_at
       limit ${limit}
       for update of a skip locked
@@ -65,7 +67,7 @@ export async function claimDueActions(deps: Pick<RecoveryDeps, "db" | "clock">, 
     returning id`);
   const ids = rowsOf<{ id: string }>(rows).map((r) => r.id);
   if (ids.length === 0) return [];
-  return deps.db.select().from(scheduledActions).where(sql`${scheduledActions.id} in ${ids}`).orderBy(asc(scheduledActions.dueAt));
+  return deps.db.select().from(scheduledActions).where(inArray(scheduledActions.id, ids)).orderBy(asc(scheduledActions.dueAt));
 }
 
 /** postgres-js returns an array, PGlite an object with `rows`. */
@@ -102,7 +104,7 @@ export async function performAction(deps: RecoveryDeps, action: ScheduledAction)
   const at = await workspaceNow(deps, action.workspaceId);
   try {
     const outcome = await run(deps, action, at);
-    await complete(deps, action, outcome.status, outcome.result);
+    await completeAction(deps, action, outcome.status, outcome.result);
     return outcome;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -136,7 +138,13 @@ export async function performAction(deps: RecoveryDeps, action: ScheduledAction)
   }
 }
 
-async function complete(deps: RecoveryDeps, action: ScheduledAction, status: "done" | "skipped", result: Record<string, unknown>) {
+/** Marks a claimed action finished, unless a newer run has claimed it since. */
+export async function completeAction(
+  deps: Pick<RecoveryDeps, "db" | "clock">,
+  action: ScheduledAction,
+  status: "done" | "skipped",
+  result: Record<string, unknown>,
+) {
   // Guarded by the run count: a worker whose lease lapsed and was re-claimed cannot overwrite the newer run.
   await deps.db
     .update(scheduledActions)
@@ -192,20 +200,25 @@ async function retry(deps: RecoveryDeps, action: ScheduledAction, loaded: Loaded
   const billing = await deps.billing(action.workspaceId);
   // Re-read the invoice: the provider may have collected it meanwhile.
   const status = await billing.getInvoiceStatus({ workspaceId: action.workspaceId, invoiceExternalId: invoice.externalId });
-  if (status === "paid") {
-    await deps.db.transaction((tx) =>
-      markCaseRecovered(tx, { caseId: recoveryCase.id, at, via: "out_of_band", detail: "Found paid before Reclaim's retry." }),
-    );
-    return { status: "skipped", result: { reason: "invoice already paid" } };
-  }
-  if (status !== "open") return { status: "skipped", result: { reason: `invoice is ${status}` } };
-
+  if (status !== "open" && status !== "paid") return { status: "skipped", result: { reason: `invoice is ${status}` } };
+  // Also when it is paid: the same key answers with this action's own charge
+  // if a crash came between charging and recording it; otherwise it was paid elsewhere.
   const charge = await billing.retryInvoice({
     workspaceId: action.workspaceId,
     invoiceExternalId: invoice.externalId,
     idempotencyKey: action.idempotencyKey,
     at,
   });
+  if (status === "paid" && !(charge.outcome === "succeeded" && charge.providerRef)) {
+    const paidElsewhere = await deps.db.transaction((tx) =>
+      markCaseRecovered(tx, { caseId: recoveryCase.id, at, via: "out_of_band", detail: "Found paid before Reclaim's retry." }),
+    );
+    if (paidElsewhere) {
+      await deps.hooks.threadClosed({ workspaceId: action.workspaceId, threadId: paidElsewhere.threadId });
+      await sendReceipts(deps, [paidElsewhere], at, `receipt:${paidElsewhere.caseId}`, null);
+    }
+    return { status: "skipped", result: { reason: "invoice already paid" } };
+  }
   const number = action.step.split(":")[1] ?? "?";
   const recovered = await deps.db.transaction(async (tx) => {
     const classification = charge.outcome === "failed" ? classifyDecline(charge.decline) : null;
@@ -387,6 +400,7 @@ async function finalAction(deps: RecoveryDeps, action: ScheduledAction, loaded: 
     idempotencyKey: action.idempotencyKey,
   });
   const threadClosed = await deps.db.transaction(async (tx) => {
+    await lockThreadOfCase(tx, loaded.recoveryCase.id);
     const [lost] = await tx
       .update(recoveryCases)
       .set({ status: "lost", stage: "final", closedAt: at })

@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { cardUpdateLinks, invoices, paymentAttempts, recoveryCases, scheduledActions, sequenceVersions, subscriptions } from "@/server/db/schema";
+import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
+import { cardUpdateLinks, customers, invoices, type CardUpdateLink, paymentAttempts, recoveryCases, scheduledActions, sequenceVersions, subscriptions } from "@/server/db/schema";
 import { resolveCardUpdateLink, type LinkState } from "./card-update-links";
 import { markCaseRecovered, sendReceipts, type RecoveredCase } from "./close";
 import { addTimeline, workspaceNow } from "./context";
@@ -34,9 +34,10 @@ export async function payCaseAfterCardUpdate(
   args: { caseId: string; attribution: CardUpdateAttribution; idempotencyKey: string },
 ): Promise<{ result: InvoicePaymentResult; recovered: RecoveredCase | null }> {
   const [row] = await deps.db
-    .select({ recoveryCase: recoveryCases, invoice: invoices, policy: sequenceVersions.policy })
+    .select({ recoveryCase: recoveryCases, invoice: invoices, policy: sequenceVersions.policy, timezone: customers.timezone })
     .from(recoveryCases)
     .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
+    .innerJoin(customers, eq(customers.id, recoveryCases.customerId))
     .innerJoin(sequenceVersions, eq(sequenceVersions.id, recoveryCases.sequenceVersionId))
     .where(eq(recoveryCases.id, args.caseId));
   if (!row) throw new Error(`Case ${args.caseId} not found`);
@@ -120,7 +121,7 @@ export async function payCaseAfterCardUpdate(
       const times = planRetries({
         rule: row.policy.retries[group],
         openedAt: at,
-        timezone: "UTC",
+        timezone: row.timezone,
         retryHourLocal: row.policy.retryHourLocal,
         windowDays: Math.max(1, Math.ceil((recoveryCase.openedAt.getTime() + row.policy.windowDays * 86_400_000 - at.getTime()) / 86_400_000)),
       });
@@ -150,13 +151,20 @@ export async function payCaseAfterCardUpdate(
 
 export type CardUpdateResult =
   | { state: "completed"; invoices: InvoicePaymentResult[] }
+  /** Another submission through the same link is being processed right now. */
+  | { state: "busy" }
   | { state: Exclude<LinkState, "valid"> };
+
+/** How long one submission holds a link (real time); a crashed one frees it after this. */
+export const LINK_PROCESSING_MS = 60_000;
 
 /**
  * Completes a card update made through a link: makes the new payment method
- * the default on the customer and their subscriptions, spends the link, and
- * charges every open invoice at once. Double submissions charge nothing twice:
- * every charge carries a key derived from the link and the invoice.
+ * the default on the customer and their subscriptions, and charges every open
+ * invoice at once. One submission at a time holds the link, so a double
+ * submit cannot charge twice; every charge also carries a key derived from the
+ * link, the payment method and the invoice. The link is spent once nothing is
+ * left to pay; after a declined card the customer can try another one with it.
  */
 export async function completeCardUpdate(
   deps: RecoveryDeps,
@@ -165,8 +173,35 @@ export async function completeCardUpdate(
   const resolved = await resolveCardUpdateLink(deps.db, args.token, (workspaceId) => workspaceNow(deps, workspaceId));
   if (resolved.state !== "valid" || !resolved.link || !resolved.customer) return { state: resolved.state as Exclude<LinkState, "valid"> };
   const { link, customer } = resolved;
-  const at = await workspaceNow(deps, link.workspaceId);
+  const realNow = deps.clock.now();
+  const held = await deps.db
+    .update(cardUpdateLinks)
+    .set({ processingUntil: new Date(realNow.getTime() + LINK_PROCESSING_MS) })
+    .where(
+      and(
+        eq(cardUpdateLinks.id, link.id),
+        isNull(cardUpdateLinks.usedAt),
+        or(isNull(cardUpdateLinks.processingUntil), lt(cardUpdateLinks.processingUntil, realNow)),
+      ),
+    )
+    .returning({ id: cardUpdateLinks.id });
+  if (held.length === 0) {
+    const again = await resolveCardUpdateLink(deps.db, args.token, (workspaceId) => workspaceNow(deps, workspaceId));
+    return again.state === "valid" ? { state: "busy" } : { state: again.state as Exclude<LinkState, "valid"> };
+  }
+  try {
+    return await chargeWithNewCard(deps, { link, customerExternalId: customer.externalId, ...args });
+  } finally {
+    await deps.db.update(cardUpdateLinks).set({ processingUntil: null }).where(eq(cardUpdateLinks.id, link.id));
+  }
+}
 
+async function chargeWithNewCard(
+  deps: RecoveryDeps,
+  args: { link: CardUpdateLink; customerExternalId: string; paymentMethodRef: string; paymentMethodLabel: string },
+): Promise<CardUpdateResult> {
+  const { link } = args;
+  const at = await workspaceNow(deps, link.workspaceId);
   const open = await deps.db
     .select({ caseId: recoveryCases.id, subscriptionExternalId: subscriptions.externalId })
     .from(recoveryCases)
@@ -178,35 +213,39 @@ export async function completeCardUpdate(
   const billing = await deps.billing(link.workspaceId);
   await billing.setDefaultPaymentMethod({
     workspaceId: link.workspaceId,
-    customerExternalId: customer.externalId,
+    customerExternalId: args.customerExternalId,
     paymentMethodRef: args.paymentMethodRef,
     subscriptionExternalIds: [...new Set(open.map((o) => o.subscriptionExternalId).filter((s): s is string => Boolean(s)))],
   });
-  const spent = await deps.db
-    .update(cardUpdateLinks)
-    .set({ usedAt: at })
-    .where(and(eq(cardUpdateLinks.id, link.id), isNull(cardUpdateLinks.usedAt)))
-    .returning({ id: cardUpdateLinks.id });
-  if (spent.length > 0) {
-    await addTimeline(deps.db, {
-      workspaceId: link.workspaceId,
-      threadId: link.threadId,
-      at,
-      actor: "customer",
-      kind: "card_updated",
-      summary: `The customer put a new card on file (${args.paymentMethodLabel})${link.emailDay != null ? ` from the link in the email of day ${link.emailDay}` : ""}. Charging ${open.length} open ${open.length === 1 ? "invoice" : "invoices"} now.`,
-      data: { linkId: link.id, emailDay: link.emailDay },
-    });
-  }
+  await addTimeline(deps.db, {
+    workspaceId: link.workspaceId,
+    threadId: link.threadId,
+    at,
+    actor: "customer",
+    kind: "card_updated",
+    summary: `The customer put a new card on file (${args.paymentMethodLabel})${link.emailDay != null ? ` from the link in the email of day ${link.emailDay}` : ""}. Charging ${open.length} open ${open.length === 1 ? "invoice" : "invoices"} now.`,
+    data: { linkId: link.id, emailDay: link.emailDay },
+    dedupeKey: `card-updated:${link.id}:${args.paymentMethodRef}`,
+  });
 
   const attribution: CardUpdateAttribution = { linkId: link.id, emailDay: link.emailDay, messageKey: link.messageKey, via: "card_update" };
   const outcomes = await Promise.all(
-    open.map((o) => payCaseAfterCardUpdate(deps, { caseId: o.caseId, attribution, idempotencyKey: `card-update:${link.id}:${o.caseId}` })),
+    open.map((o) =>
+      payCaseAfterCardUpdate(deps, {
+        caseId: o.caseId,
+        attribution,
+        idempotencyKey: `card-update:${link.id}:${args.paymentMethodRef}:${o.caseId}`,
+      }),
+    ),
   );
   const recovered = outcomes.map((o) => o.recovered).filter((r): r is RecoveredCase => r !== null);
   if (recovered.length > 0) {
+    await sendReceipts(deps, recovered, at, `receipt:card-update:${link.id}:${args.paymentMethodRef}`, args.paymentMethodLabel);
+  }
+  const settled = outcomes.every((o) => o.result.outcome === "paid" || o.result.outcome === "already_settled");
+  if (settled) {
+    await deps.db.update(cardUpdateLinks).set({ usedAt: at }).where(and(eq(cardUpdateLinks.id, link.id), isNull(cardUpdateLinks.usedAt)));
     await deps.hooks.threadClosed({ workspaceId: link.workspaceId, threadId: link.threadId });
-    await sendReceipts(deps, recovered, at, `receipt:card-update:${link.id}`, args.paymentMethodLabel);
   }
   deps.logger.info("Card update completed", {
     linkId: link.id,

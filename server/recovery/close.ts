@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { customers, invoices, recoveryCases, scheduledActions, subscriptions, type RecoveryChannel } from "@/server/db/schema";
 import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context";
-import { closeThreadIfDone } from "./open-case";
+import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import type { RecoveryDeps } from "./ports";
 
 const channelLabels: Record<RecoveryChannel, string> = {
@@ -31,6 +31,10 @@ export async function markCaseRecovered(
     detail?: string;
   },
 ): Promise<RecoveredCase | null> {
+  // Lock the customer's thread first: two invoices paid in overlapping
+  // transactions would otherwise each see the other still open, and neither
+  // would close the thread.
+  await lockThreadOfCase(tx, args.caseId);
   const [closed] = await tx
     .update(recoveryCases)
     .set({
@@ -58,7 +62,14 @@ export async function markCaseRecovered(
       .select({ id: recoveryCases.id })
       .from(recoveryCases)
       .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
-      .where(and(eq(invoices.subscriptionId, invoice.subscriptionId), eq(recoveryCases.status, "open"), ne(recoveryCases.id, closed.id)))
+      .where(
+        and(
+          eq(invoices.workspaceId, closed.workspaceId),
+          eq(invoices.subscriptionId, invoice.subscriptionId),
+          eq(recoveryCases.status, "open"),
+          ne(recoveryCases.id, closed.id),
+        ),
+      )
       .limit(1);
     if (!stillOpen) await tx.update(subscriptions).set({ status: "active" }).where(eq(subscriptions.id, invoice.subscriptionId));
   }

@@ -15,6 +15,7 @@ import { assignCohort } from "./cohort";
 import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context";
 import { classifyDecline, type Classification, type DeclineInput } from "./decline";
 import { getActiveSequenceVersion } from "./sequences";
+import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import { planCase, planThreadEmails, type PlannedAction } from "./planner";
 import type { RecoveryDeps } from "./ports";
 import type { Policy } from "./policy";
@@ -103,7 +104,8 @@ export async function recordPaymentFailure(deps: RecoveryDeps, event: PaymentFai
           eq(dunningThreads.customerId, customer.id),
           eq(dunningThreads.status, "open"),
         ),
-      );
+      )
+      .for("update");
     const newThread = !thread;
     if (!thread) {
       [thread] = await tx
@@ -373,27 +375,34 @@ export async function applyNewDecline(
       });
     }
   }
-  if (c.category === "do_not_contact") {
-    await tx.update(recoveryCases).set({ needsAttention: true }).where(eq(recoveryCases.id, recoveryCase.id));
+  if (c.category === "do_not_contact" || c.category === "revoked") {
+    // From now on nothing may reach this customer about this invoice: close the
+    // case like one opened with this decline, and the thread if it was the last.
+    const status = c.category === "do_not_contact" ? "silenced" : "cancelled";
+    await lockThreadOfCase(tx, recoveryCase.id);
+    const stopped = await tx
+      .update(recoveryCases)
+      .set({ status, needsAttention: true, closedAt: at })
+      .where(and(eq(recoveryCases.id, recoveryCase.id), eq(recoveryCases.status, "open")))
+      .returning({ id: recoveryCases.id });
+    if (stopped.length > 0) {
+      await tx
+        .update(scheduledActions)
+        .set({ status: "cancelled", completedAt: at, lastError: `Stopped after ${c.code}` })
+        .where(and(eq(scheduledActions.caseId, recoveryCase.id), eq(scheduledActions.status, "pending")));
+      await addTimeline(tx, {
+        workspaceId: recoveryCase.workspaceId,
+        threadId: recoveryCase.threadId,
+        caseId: recoveryCase.id,
+        at,
+        actor: "reclaim",
+        kind: status,
+        summary:
+          status === "silenced"
+            ? `Silenced after a do-not-contact decline (${c.code}): no more retries or messages. Flagged for the merchant to review.`
+            : `The customer asked their bank to stop payments (${c.code}): treated as a cancellation, dunning stopped. Flagged for the merchant.`,
+      });
+      await closeThreadIfDone(tx, recoveryCase.threadId, at);
+    }
   }
-}
-
-/** Closes a thread that has no open case left, and cancels its pending emails. */
-export async function closeThreadIfDone(tx: Executor, threadId: string, at: Date): Promise<boolean> {
-  const [open] = await tx
-    .select({ id: recoveryCases.id })
-    .from(recoveryCases)
-    .where(and(eq(recoveryCases.threadId, threadId), eq(recoveryCases.status, "open")))
-    .limit(1);
-  if (open) return false;
-  await tx
-    .update(scheduledActions)
-    .set({ status: "cancelled", completedAt: at })
-    .where(and(eq(scheduledActions.threadId, threadId), eq(scheduledActions.status, "pending")));
-  const closed = await tx
-    .update(dunningThreads)
-    .set({ status: "closed", closedAt: at })
-    .where(and(eq(dunningThreads.id, threadId), eq(dunningThreads.status, "open")))
-    .returning({ id: dunningThreads.id });
-  return closed.length > 0;
 }

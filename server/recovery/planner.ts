@@ -59,9 +59,15 @@ export function planThreadEmails(args: {
   firstRetryAt: Date | null;
 }): PlannedAction[] {
   const { policy, openedAt, timezone, threadId, firstRetryAt } = args;
+  const dueTimes = policy.emails.map((step) => emailDueAt({ day: step.day, openedAt, timezone, hourLocal: policy.retryHourLocal }));
   return policy.emails.map((step, i) => {
-    let dueAt = emailDueAt({ day: step.day, openedAt, timezone, hourLocal: policy.retryHourLocal });
-    if (i === 0 && step.day === 0 && policy.waitForFirstRetry && firstRetryAt) dueAt = new Date(firstRetryAt.getTime() + 60_000);
+    let dueAt = dueTimes[i]!;
+    if (i === 0 && step.day === 0 && policy.waitForFirstRetry && firstRetryAt) {
+      // Wait for the first retry, but never past the next email: the series stays in order.
+      const next = dueTimes[1];
+      const afterRetry = firstRetryAt.getTime() + 60_000;
+      dueAt = new Date(next ? Math.min(afterRetry, next.getTime() - 60_000) : afterRetry);
+    }
     return { kind: "email" as const, step: `email:${i + 1}:day-${step.day}`, dueAt, idempotencyKey: `${threadId}:email:${i + 1}`, caseId: null };
   });
 }

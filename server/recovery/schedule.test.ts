@@ -59,7 +59,7 @@ describe("retryGroupFor", () => {
     revoked: null,
     fraud: null,
     authentication: null,
-    card_present_or_test: null,
+    card_present_or_test: "generic",
     unknown: "generic",
   };
 

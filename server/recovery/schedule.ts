@@ -41,7 +41,8 @@ const softKindGroups: Record<DeclineKind, RetryGroup | null> = {
   revoked: null,
   fraud: null,
   authentication: null,
-  card_present_or_test: null,
+  // Card-present or test-mode codes should not occur on subscriptions; they get the conservative default, like unknown codes.
+  card_present_or_test: "generic",
 };
 
 /**

@@ -24,7 +24,7 @@ export default async function ConsoleLayout({ children, params }: { children: Re
             <MobileNav>
               <div className="space-y-4">
                 {switcher}
-                <ConsoleNav slug={workspace.slug} />
+                <ConsoleNav slug={workspace.slug} mode={workspace.mode} />
                 <div className="border-t border-zinc-100 pt-4">
                   <UserMenu email={user.email} name={user.name} />
                 </div>
@@ -41,7 +41,7 @@ export default async function ConsoleLayout({ children, params }: { children: Re
           </div>
           {switcher}
           <div className="flex-1 overflow-y-auto">
-            <ConsoleNav slug={workspace.slug} />
+            <ConsoleNav slug={workspace.slug} mode={workspace.mode} />
           </div>
           <div className="border-t border-zinc-100 pt-4">
             <UserMenu email={user.email} name={user.name} />

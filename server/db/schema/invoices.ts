@@ -34,6 +34,7 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex("invoices_external_idx").on(t.workspaceId, t.provider, t.externalId),
     index("invoices_customer_idx").on(t.workspaceId, t.customerId, t.status),
+    index("invoices_subscription_idx").on(t.workspaceId, t.subscriptionId),
   ],
 );
 

@@ -23,6 +23,7 @@ export const outboxMessages = pgTable(
     kind: text("kind").notNull(),
     to: text("to").notNull(),
     from: text("from").notNull(),
+    replyTo: text("reply_to"),
     subject: text("subject").notNull(),
     html: text("html").notNull(),
     text: text("text").notNull(),

@@ -242,6 +242,8 @@ export const cardUpdateLinks = pgTable(
     emailDay: integer("email_day"),
     expiresAt: timestamp("expires_at", { mode: "date", withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { mode: "date", withTimezone: true }),
+    /** Real time until which one submission holds the link: a second one at the same moment waits its turn. */
+    processingUntil: timestamp("processing_until", { mode: "date", withTimezone: true }),
     createdAt: timestamp("created_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("card_update_links_thread_idx").on(t.threadId)],

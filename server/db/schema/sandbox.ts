@@ -54,5 +54,8 @@ export const sandboxCharges = pgTable(
     currency: text("currency").notNull(),
     at: timestamp("at", { mode: "date", withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("sandbox_charges_idempotency_idx").on(t.workspaceId, t.idempotencyKey)],
+  (t) => [
+    uniqueIndex("sandbox_charges_idempotency_idx").on(t.workspaceId, t.idempotencyKey),
+    index("sandbox_charges_invoice_idx").on(t.workspaceId, t.invoiceId),
+  ],
 );

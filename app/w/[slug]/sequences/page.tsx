@@ -1,22 +1,47 @@
 import type { Metadata } from "next";
-import { Workflow } from "lucide-react";
-import { EmptyState, PageHeader } from "@/components/ui/empty-state";
+import { Badge } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/empty-state";
+import { HISTORY_LIMIT } from "@/server/api/routers/sequence";
+import { can } from "@/server/auth/permissions";
 import { getConsoleWorkspace } from "@/server/console";
+import { SequenceEditor } from "./sequence-editor";
+import { VersionHistory } from "./version-history";
 
 export const metadata: Metadata = { title: "Sequences" };
 
-export default async function Page({ params }: { params: Promise<{ slug: string }> }) {
-  await getConsoleWorkspace((await params).slug);
+const savedOn = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
+export default async function SequencesPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { workspace, api } = await getConsoleWorkspace((await params).slug);
+  const sequence = await api.sequence.get({ workspaceId: workspace.id });
+  const canManage = can(workspace.role, "workspace.manage");
+  const current = sequence.history.find((v) => v.current);
   return (
     <>
-      <PageHeader title="Sequences" description="The dunning policy: when to retry, what to say, and what happens at the end." />
-      <EmptyState
-        icon={Workflow}
-        title="The recovery sequence is not set up yet"
-        items={["Retries per decline category, payday-aware", "Emails by day, escalating from friendly to final", "Grace period and final action", "Holdout share for measuring lift"]}
-      >
-        A sequence decides, per decline reason, when Reclaim retries a charge, which branded emails go out over about four weeks, the grace period, and the final action.
-      </EmptyState>
+      <PageHeader
+        title="Sequences"
+        description="The dunning policy: when Reclaim retries a failed charge, which emails the customer gets, and what happens at the end."
+        action={
+          <div className="flex items-center gap-2 text-sm text-zinc-600">
+            <Badge tone="brand">Version {sequence.version}</Badge>
+            <span>
+              saved {savedOn.format(sequence.savedAt)}
+              {current?.savedBy ? ` by ${current.savedBy}` : ""}
+            </span>
+          </div>
+        }
+      />
+      <div className="space-y-6">
+        <SequenceEditor
+          workspaceId={workspace.id}
+          workspaceName={workspace.name}
+          role={workspace.role}
+          canManage={canManage}
+          version={sequence.version}
+          policy={sequence.policy}
+        />
+        <VersionHistory versions={sequence.history} limit={HISTORY_LIMIT} />
+      </div>
     </>
   );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "card_update_links" ADD COLUMN "processing_until" timestamp with time zone;

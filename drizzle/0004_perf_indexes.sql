@@ -1,0 +1,2 @@
+CREATE INDEX "invoices_subscription_idx" ON "invoices" USING btree ("workspace_id","subscription_id");--> statement-breakpoint
+CREATE INDEX "sandbox_charges_invoice_idx" ON "sandbox_charges" USING btree ("workspace_id","invoice_id");

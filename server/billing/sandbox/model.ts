@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import { classifyDecline } from "@/server/recovery/decline";
+import { planningZone } from "@/server/recovery/schedule";
+
+/**
+ * The sandbox's behaviour model: how a retry on a card that failed turns out.
+ * Deterministic: the outcome is a function of a seed, the invoice and the
+ * attempt's idempotency key, so the same run plays out the same way every time.
+ *
+ * - A card that works (no decline code) is always charged.
+ * - Hard, revoked and do-not-contact declines never recover on the same card:
+ *   only a new card helps.
+ * - Authentication declines ask for 3-D Secure every time.
+ * - Soft declines recover with a base probability by kind: insufficient funds
+ *   18%, temporary (processing errors) 55%, generic/do-not-honor 15%, other
+ *   soft 25%. Insufficient funds recover 2.5x as often within two days after a
+ *   payday (the 1st, the 15th, or a Friday, in the customer's timezone), and
+ *   every kind a bit more often on later attempts (funds arrive over time).
+ */
+export function retrySucceeds(args: {
+  seed: string;
+  invoiceKey: string;
+  idempotencyKey: string;
+  failsWith: string | null;
+  at: Date;
+  timezone: string;
+  attempt: number;
+}): "succeeded" | "failed" | "requires_action" {
+  if (!args.failsWith) return "succeeded";
+  const c = classifyDecline({ declineCode: args.failsWith });
+  if (c.category === "needs_authentication") return "requires_action";
+  if (!c.retryable) return "failed";
+  const base = { insufficient_funds: 0.18, temporary: 0.55, generic: 0.15 }[c.kind as string] ?? 0.25;
+  const payday = c.kind === "insufficient_funds" && nearPayday(args.at, args.timezone) ? 2.5 : 1;
+  const p = Math.min(0.95, base * payday * (1 + 0.1 * Math.max(0, args.attempt - 1)));
+  return unitRandom(`${args.seed}:${args.invoiceKey}:${args.idempotencyKey}`) < p ? "succeeded" : "failed";
+}
+
+function nearPayday(at: Date, timezone: string): boolean {
+  const local = DateTime.fromJSDate(at, { zone: planningZone(timezone) });
+  for (let back = 0; back <= 2; back++) {
+    const day = local.minus({ days: back });
+    if (day.day === 1 || day.day === 15 || day.weekday === 5) return true;
+  }
+  return false;
+}
+
+/** A number in [0, 1) from a string, the same on every run. */
+export function unitRandom(key: string): number {
+  return createHash("sha256").update(key).digest().readUInt32BE(0) / 0x1_0000_0000;
+}

@@ -1,0 +1,205 @@
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { customers, sandboxPaymentMethods } from "@/server/db/schema";
+import { workspaceNow } from "@/server/recovery/context";
+import { classifyDecline, knownDeclineCodes } from "@/server/recovery/decline";
+import { recordPaymentFailure, type PaymentFailedResult } from "@/server/recovery/open-case";
+import type { RecoveryDeps } from "@/server/recovery/ports";
+import { isValidTimezone } from "@/server/recovery/schedule";
+import { unitRandom } from "./model";
+import { behaviourOf, luhnValid, testCards } from "./test-cards";
+
+const firstNames = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Barbara", "Dennis", "Radia", "Ken", "Frances", "Edsger", "Hedy", "Donald", "Annie"];
+const lastNames = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Berners-Lee", "Liskov", "Ritchie", "Perlman", "Thompson", "Allen", "Dijkstra", "Lamarr", "Knuth", "Easley"];
+const timezones = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney", "America/Sao_Paulo", "Asia/Tokyo"];
+const plans = [
+  { name: "Starter", amount: 1900 },
+  { name: "Growth", amount: 4900 },
+  { name: "Business", amount: 12900 },
+  { name: "Scale", amount: 49900 },
+];
+
+/** A realistic mix of decline codes for "several customers at once" (weights in percent). */
+export const realisticMix: ReadonlyArray<{ code: string; weight: number }> = [
+  { code: "insufficient_funds", weight: 34 },
+  { code: "generic_decline", weight: 20 },
+  { code: "expired_card", weight: 14 },
+  { code: "do_not_honor", weight: 8 },
+  { code: "processing_error", weight: 7 },
+  { code: "incorrect_cvc", weight: 5 },
+  { code: "authentication_required", weight: 4 },
+  { code: "card_velocity_exceeded", weight: 3 },
+  { code: "lost_card", weight: 2 },
+  { code: "stolen_card", weight: 1 },
+  { code: "revocation_of_authorization", weight: 2 },
+];
+
+export const simulateFailureInput = z.object({
+  declineCode: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((c) => c === "mix" || knownDeclineCodes.some((k) => k.code === c), "Choose a decline code from the list, or a realistic mix."),
+  count: z.coerce.number().int("Give a whole number of customers.").min(1, "Simulate at least 1 customer.").max(200, "Simulate at most 200 customers at once."),
+  amount: z.coerce.number().int().min(50, "The amount must be at least 0.50.").max(10_000_000).optional(),
+  currency: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{3}$/, "Use a three-letter currency code such as usd.")
+    .default("usd"),
+  customerEmail: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address.")).optional(),
+  timezone: z
+    .string()
+    .trim()
+    .refine(isValidTimezone, "Use a timezone name such as Europe/Berlin.")
+    .optional(),
+});
+export type SimulateFailureInput = z.input<typeof simulateFailureInput>;
+
+function pick<T>(items: readonly T[], key: string): T {
+  return items[Math.floor(unitRandom(key) * items.length)]!;
+}
+
+function pickWeighted(key: string): string {
+  let r = unitRandom(key) * realisticMix.reduce((s, m) => s + m.weight, 0);
+  for (const m of realisticMix) {
+    r -= m.weight;
+    if (r < 0) return m.code;
+  }
+  return realisticMix[0]!.code;
+}
+
+/**
+ * Simulates failed renewals in a sandbox workspace: for each customer, a card
+ * that fails with the chosen code, a subscription, an open invoice, and the
+ * failure event the billing provider would send. Each goes through the same
+ * `recordPaymentFailure` as a real webhook.
+ */
+export async function simulateFailedRenewals(
+  deps: RecoveryDeps,
+  args: { workspaceId: string } & SimulateFailureInput,
+): Promise<PaymentFailedResult[]> {
+  const input = simulateFailureInput.parse(args);
+  const now = await workspaceNow(deps, args.workspaceId);
+  const results: PaymentFailedResult[] = [];
+  for (let i = 0; i < input.count; i++) {
+    const id = crypto.randomBytes(6).toString("hex");
+    const code = input.declineCode === "mix" ? pickWeighted(`mix:${id}`) : input.declineCode;
+    const first = pick(firstNames, `first:${id}`);
+    const last = pick(lastNames, `last:${id}`);
+    const plan = pick(plans, `plan:${id}`);
+    const email = input.customerEmail && input.count === 1 ? input.customerEmail : `${first}.${last}.${id}@example.com`.toLowerCase();
+    const externalId = input.customerEmail && input.count === 1 ? `cus_sbx_${crypto.createHash("sha256").update(email).digest("hex").slice(0, 14)}` : `cus_sbx_${id}`;
+    const timezone = input.timezone ?? pick(timezones, `tz:${id}`);
+    const amount = input.amount ?? plan.amount;
+
+    const customerId = await ensureSandboxCustomer(deps, { workspaceId: args.workspaceId, externalId, email, name: `${first} ${last}`, timezone });
+    const card = testCards.find((c) => c.failsWith === code);
+    const [pm] = await deps.db
+      .insert(sandboxPaymentMethods)
+      .values({
+        workspaceId: args.workspaceId,
+        customerId,
+        brand: card?.brand ?? "visa",
+        last4: (card?.number ?? "4000000000000002").slice(-4),
+        expMonth: 12,
+        expYear: now.getUTCFullYear() + (classifyDecline({ declineCode: code }).kind === "card_expired" ? -1 : 2),
+        failsWith: code,
+      })
+      .returning();
+    await deps.db.update(customers).set({ defaultPaymentMethodRef: pm!.id }).where(eq(customers.id, customerId));
+    const invoiceId = `in_sbx_${crypto.randomBytes(8).toString("hex")}`;
+    results.push(
+      await recordPaymentFailure(deps, {
+        workspaceId: args.workspaceId,
+        provider: "sandbox",
+        eventKey: `sbx:${invoiceId}`,
+        occurredAt: now,
+        customer: { externalId, email, name: `${first} ${last}`, timezone },
+        subscription: { externalId: `sub_sbx_${externalId.slice(8)}`, planName: plan.name, amount, currency: input.currency },
+        invoice: { externalId: invoiceId, number: `SBX-${invoiceId.slice(7, 13).toUpperCase()}`, amountDue: amount, currency: input.currency },
+        decline: { code: "card_declined", declineCode: code },
+        source: "initial",
+        providerRef: `ch_sbx_${id}`,
+      }),
+    );
+  }
+  return results;
+}
+
+async function ensureSandboxCustomer(
+  deps: RecoveryDeps,
+  c: { workspaceId: string; externalId: string; email: string; name: string; timezone: string },
+): Promise<string> {
+  const [row] = await deps.db
+    .insert(customers)
+    .values({ workspaceId: c.workspaceId, provider: "sandbox", externalId: c.externalId, email: c.email, name: c.name, timezone: c.timezone })
+    .onConflictDoUpdate({ target: [customers.workspaceId, customers.provider, customers.externalId], set: { email: c.email } })
+    .returning({ id: customers.id });
+  return row!.id;
+}
+
+export const testCardInput = z.object({
+  number: z
+    .string()
+    .transform((v) => v.replace(/[\s-]/g, ""))
+    .refine((v) => /^\d{12,19}$/.test(v), "Enter the card number: 12 to 19 digits.")
+    .refine(luhnValid, "This card number is not valid. Check the digits."),
+  expiry: z
+    .string()
+    .trim()
+    .regex(/^(0[1-9]|1[0-2])\s*\/\s*(\d{2}|\d{4})$/, "Enter the expiry as MM/YY."),
+  cvc: z
+    .string()
+    .trim()
+    .regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back of the card."),
+});
+
+/**
+ * The sandbox's stand-in for Stripe Elements: turns a test card into a
+ * payment method of the customer. Card details never leave this function; only
+ * the brand, last four digits and expiry are kept.
+ */
+export async function saveSandboxCard(
+  deps: RecoveryDeps,
+  args: { workspaceId: string; customerId: string; number: string; expiry: string; cvc: string },
+): Promise<{ ok: true; paymentMethodRef: string; label: string } | { ok: false; errors: Partial<Record<"number" | "expiry" | "cvc", string>> }> {
+  const parsed = testCardInput.safeParse(args);
+  if (!parsed.success) {
+    const errors: Partial<Record<"number" | "expiry" | "cvc", string>> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as "number" | "expiry" | "cvc";
+      errors[field] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const [, mm, yy] = /^(\d{2})\s*\/\s*(\d{2,4})$/.exec(parsed.data.expiry)!;
+  const expMonth = Number(mm);
+  const expYear = yy!.length === 2 ? 2000 + Number(yy) : Number(yy);
+  const now = await workspaceNow(deps, args.workspaceId);
+  if (expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1)) {
+    return { ok: false, errors: { expiry: "This card has expired. Use a card with a later expiry date." } };
+  }
+  const behaviour = behaviourOf(parsed.data.number);
+  const [owner] = await deps.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.id, args.customerId), eq(customers.workspaceId, args.workspaceId)));
+  if (!owner) throw new Error("The customer does not belong to this workspace");
+  const [pm] = await deps.db
+    .insert(sandboxPaymentMethods)
+    .values({
+      workspaceId: args.workspaceId,
+      customerId: args.customerId,
+      brand: behaviour.brand,
+      last4: parsed.data.number.slice(-4),
+      expMonth,
+      expYear,
+      failsWith: behaviour.failsWith,
+    })
+    .returning();
+  const brand = behaviour.brand === "card" ? "Card" : behaviour.brand[0]!.toUpperCase() + behaviour.brand.slice(1);
+  return { ok: true, paymentMethodRef: pm!.id, label: `${brand} ending ${parsed.data.number.slice(-4)}` };
+}

@@ -1,0 +1,6 @@
+import { cardUpdatedFunction } from "./functions/recovery/card-updated";
+import { runThread } from "./functions/recovery/run-thread";
+import { sweep } from "./functions/recovery/sweep";
+
+/** Every function served at /api/inngest. Their ids are stable: Inngest keys runs and history on them. */
+export const functions = [runThread, cardUpdatedFunction, sweep];
