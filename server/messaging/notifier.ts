@@ -50,7 +50,7 @@ export function createNotifier(deps: { db: Db; mailer: Mailer }): Notifier {
           declineCategory: email.reason.category,
         },
       });
-      return { messageId: message.id, duplicate };
+      return { messageId: message.id, duplicate, subject: message.subject };
     },
 
     async sendReceipt(email) {

@@ -286,3 +286,12 @@ export async function listWorkspaceOutbox(db: Db, { workspaceId, limit = 20 }: {
     .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
     .limit(limit);
 }
+
+/** One email of the workspace's outbox, or null when it is not this workspace's. */
+export async function getWorkspaceOutboxMessage(db: Db, { workspaceId, messageId }: { workspaceId: string; messageId: string }) {
+  const [message] = await db
+    .select()
+    .from(outboxMessages)
+    .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.id, messageId)));
+  return message ?? null;
+}

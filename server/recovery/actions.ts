@@ -355,7 +355,7 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
     at,
     actor: "reclaim",
     kind: "email_sent",
-    summary: `Email ${index} of ${policy.emails.length} (day ${step.day}, ${step.tone}) sent to ${customer.email}: "${step.subject}".`,
+    summary: `Email ${index} of ${policy.emails.length} (day ${step.day}, ${step.tone}) sent to ${customer.email}: "${sent.subject ?? step.subject}".`,
     outcome: sent.duplicate ? "already_sent" : "sent",
     data: { messageId: sent.messageId, day: step.day, tone: step.tone },
     dedupeKey: `email:${action.id}`,

@@ -251,7 +251,8 @@ async function upsertCustomer(tx: Executor, event: PaymentFailedEvent) {
       target: [customers.workspaceId, customers.provider, customers.externalId],
       set: {
         email: sql`coalesce(excluded.email, ${customers.email})`,
-        name: sql`coalesce(excluded.name, ${customers.name})`,
+        // A failure event never renames a known customer (customer.updated does that).
+        name: sql`coalesce(${customers.name}, excluded.name)`,
         timezone: c.timezone ? sql`excluded.timezone` : sql`${customers.timezone}`,
         updatedAt: sql`now()`,
       },

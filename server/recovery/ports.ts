@@ -71,7 +71,8 @@ export type ReceiptEmail = {
 
 /** Sends the customer-facing messages (branded, rendered, recorded in the outbox). */
 export interface Notifier {
-  sendDunningEmail(email: DunningEmail): Promise<{ messageId: string; duplicate: boolean }>;
+  /** Returns the subject as sent (placeholders filled), for the timeline. */
+  sendDunningEmail(email: DunningEmail): Promise<{ messageId: string; duplicate: boolean; subject?: string }>;
   sendReceipt(email: ReceiptEmail): Promise<{ messageId: string; duplicate: boolean }>;
 }
 

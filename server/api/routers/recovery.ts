@@ -11,8 +11,7 @@ import {
   getNextPlannedAction,
   getRecoveryCase,
   listRecoveryCases,
-  listWorkspaceOutbox,
-} from "@/server/queries/recoveries";
+  listWorkspaceOutbox, getWorkspaceOutboxMessage } from "@/server/queries/recoveries";
 import { getRecoveryDeps } from "@/server/runtime";
 
 /**
@@ -81,6 +80,13 @@ export const recoveryRouter = router({
       listWorkspaceOutbox(ctx.db, { workspaceId, limit: 20 }),
     ]);
     return { now, nextAction, counts, outbox };
+  }),
+
+  /** One email of this workspace's outbox, as the customer received it. */
+  outboxMessage: workspaceProcedure.input(z.object({ messageId: z.string().trim().min(1).max(100) })).query(async ({ ctx, input }) => {
+    const message = await getWorkspaceOutboxMessage(ctx.db, { workspaceId: ctx.workspace.id, messageId: input.messageId });
+    if (!message) throw new TRPCError({ code: "NOT_FOUND", message: "This email is not in this workspace's outbox." });
+    return message;
   }),
 
   simulate: workspaceProcedureWith("workspace.manage")

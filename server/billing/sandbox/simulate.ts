@@ -93,7 +93,9 @@ export async function simulateFailedRenewals(
     const email = input.customerEmail && input.count === 1 ? input.customerEmail : `${first}.${last}.${id}@example.com`.toLowerCase();
     const externalId = input.customerEmail && input.count === 1 ? `cus_sbx_${crypto.createHash("sha256").update(email).digest("hex").slice(0, 14)}` : `cus_sbx_${id}`;
     const timezone = input.timezone ?? pick(timezones, `tz:${id}`);
-    const amount = input.amount ?? plan.amount;
+    // Plan prices are in cents; in a currency without minor units (JPY, KRW…) scale them to a plausible price.
+    const zeroDecimal = new Intl.NumberFormat("en", { style: "currency", currency: input.currency.toUpperCase() }).resolvedOptions().maximumFractionDigits === 0;
+    const amount = input.amount ?? (zeroDecimal ? Math.round((plan.amount * 1.5) / 100) * 100 : plan.amount);
 
     const customerId = await ensureSandboxCustomer(deps, { workspaceId: args.workspaceId, externalId, email, name: `${first} ${last}`, timezone });
     const card = testCards.find((c) => c.failsWith === code);

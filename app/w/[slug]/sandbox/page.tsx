@@ -8,7 +8,6 @@ import { can } from "@/server/auth/permissions";
 import { realisticMix } from "@/server/billing/sandbox/simulate";
 import { caseStatuses } from "@/server/db/schema";
 import { getConsoleWorkspace } from "@/server/console";
-import { env } from "@/server/env";
 import { knownDeclineCodes } from "@/server/recovery/decline";
 import { CaseStatusBadge, Pill } from "../recoveries/_components/badges";
 import { LocalTime } from "../recoveries/_components/format";
@@ -42,7 +41,6 @@ export default async function SandboxPage({ params }: { params: Promise<{ slug: 
   if (workspace.mode !== "sandbox") notFound();
   const state = await api.recovery.sandboxState({ workspaceId: workspace.id });
   const canManage = can(workspace.role, "workspace.manage");
-  const mailbox = env().devMailbox;
   const total = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
   const recoveries = `/w/${workspace.slug}/recoveries`;
 
@@ -125,16 +123,12 @@ export default async function SandboxPage({ params }: { params: Promise<{ slug: 
                         <Pill tone={m.kind === "receipt" ? "green" : m.kind === "dunning" ? "amber" : "neutral"}>
                           {messageKinds[m.kind] ?? m.kind}
                         </Pill>
-                        {mailbox ? (
-                          <Link
-                            href={`/dev/mailbox/${m.id}`}
-                            className="min-w-0 truncate text-sm font-medium text-brand-700 hover:underline"
-                          >
-                            {m.subject}
-                          </Link>
-                        ) : (
-                          <span className="min-w-0 truncate text-sm font-medium text-zinc-900">{m.subject}</span>
-                        )}
+                        <Link
+                          href={`/w/${workspace.slug}/emails/${m.id}`}
+                          className="min-w-0 truncate text-sm font-medium text-brand-700 hover:underline"
+                        >
+                          {m.subject}
+                        </Link>
                       </p>
                       <p className="mt-0.5 truncate text-xs text-zinc-500">
                         To {m.to}
@@ -163,16 +157,7 @@ export default async function SandboxPage({ params }: { params: Promise<{ slug: 
             )}
             {state.outbox.length > 0 ? (
               <p className="border-t border-zinc-100 px-5 py-3 text-xs text-zinc-500">
-                {mailbox ? (
-                  <>
-                    Open an email to see it as the customer would.{" "}
-                    <Link href="/dev/mailbox" className="font-medium text-brand-700 underline">
-                      All emails
-                    </Link>
-                  </>
-                ) : (
-                  "Set DEV_MAILBOX=true to read these emails in the browser."
-                )}
+                Open an email to see it as the customer would, and follow its links.
               </p>
             ) : null}
           </Card>

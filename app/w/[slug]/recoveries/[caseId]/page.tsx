@@ -7,7 +7,6 @@ import { ArrowLeft, TriangleAlert } from "lucide-react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { getConsoleWorkspace } from "@/server/console";
-import { env } from "@/server/env";
 import type { RecoveryCaseDetail } from "@/server/queries/recoveries";
 import { CaseStatusBadge, CategoryBadge, CohortBadge, Pill } from "../_components/badges";
 import { LocalTime, Money } from "../_components/format";
@@ -41,7 +40,7 @@ export default async function RecoveryCasePage({ params }: { params: Promise<{ s
   const { workspace, detail } = await loadCase(slug, caseId);
   const { recoveryCase: c, customer, invoice, subscription, decline, siblings } = detail;
   const base = `/w/${workspace.slug}/recoveries`;
-  const mailbox = env().devMailbox;
+  const emails = `/w/${workspace.slug}/emails`;
   const who = customer.name ?? customer.email ?? "Unknown customer";
   const invoiceLabel = invoice.number ?? invoice.externalId;
 
@@ -104,8 +103,8 @@ export default async function RecoveryCasePage({ params }: { params: Promise<{ s
             </div>
           </Card>
 
-          <PlanSection detail={detail} mailbox={mailbox} />
-          <TimelineSection detail={detail} mailbox={mailbox} />
+          <PlanSection detail={detail} emails={emails} />
+          <TimelineSection detail={detail} emails={emails} />
           <AttemptsSection detail={detail} />
         </div>
 
@@ -214,16 +213,16 @@ function AttentionCallout({ category, status }: { category: string; status: stri
   );
 }
 
-function EmailLink({ messageId, mailbox }: { messageId: string | null; mailbox: boolean }) {
-  if (!messageId || !mailbox) return null;
+function EmailLink({ messageId, emails }: { messageId: string | null; emails: string }) {
+  if (!messageId) return null;
   return (
-    <Link href={`/dev/mailbox/${messageId}`} className="font-medium text-brand-700 underline">
+    <Link href={`${emails}/${messageId}`} className="font-medium text-brand-700 underline">
       View the email
     </Link>
   );
 }
 
-function PlanSection({ detail, mailbox }: { detail: RecoveryCaseDetail; mailbox: boolean }) {
+function PlanSection({ detail, emails }: { detail: RecoveryCaseDetail; emails: string }) {
   const { actions, recoveryCase: c, siblings } = detail;
   const pending = actions.filter((a) => a.status === "pending" || a.status === "running").length;
   const description =
@@ -263,7 +262,7 @@ function PlanSection({ detail, mailbox }: { detail: RecoveryCaseDetail; mailbox:
                   </p>
                   {outcome || action.messageId ? (
                     <p className="mt-1 text-sm text-zinc-700">
-                      {outcome} <EmailLink messageId={action.messageId} mailbox={mailbox} />
+                      {outcome} <EmailLink messageId={action.messageId} emails={emails} />
                     </p>
                   ) : null}
                   {action.lastError && (action.status === "failed" || action.status === "pending") ? (
@@ -322,7 +321,7 @@ const outcomeTones: Record<string, "green" | "red" | "amber" | "neutral" | "bran
   holdout: "neutral",
 };
 
-function TimelineSection({ detail, mailbox }: { detail: RecoveryCaseDetail; mailbox: boolean }) {
+function TimelineSection({ detail, emails }: { detail: RecoveryCaseDetail; emails: string }) {
   const { timeline, siblings } = detail;
   return (
     <Card>
@@ -352,7 +351,7 @@ function TimelineSection({ detail, mailbox }: { detail: RecoveryCaseDetail; mail
                   {event.caseId === null && siblings.length > 0 ? <span>· for all of this customer&apos;s invoices</span> : null}
                 </p>
                 <div className="mt-0.5 break-words text-sm leading-6 text-zinc-800">
-                  <LongText text={event.summary} /> <EmailLink messageId={event.messageId} mailbox={mailbox} />
+                  <LongText text={event.summary} /> <EmailLink messageId={event.messageId} emails={emails} />
                 </div>
                 {event.outcome ? (
                   <div className="mt-1">
