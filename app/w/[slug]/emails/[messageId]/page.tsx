@@ -20,9 +20,11 @@ export default async function SandboxEmailPage({ params }: { params: Promise<{ s
   }
   return (
     <>
-      <Link href={`/w/${workspace.slug}/${workspace.mode === "sandbox" ? "sandbox" : "recoveries"}`} className="text-sm font-medium text-brand-700 underline">
-        ← {workspace.mode === "sandbox" ? "Sandbox" : "Recoveries"}
-      </Link>
+      <div>
+        <Link href={`/w/${workspace.slug}/${workspace.mode === "sandbox" ? "sandbox" : "recoveries"}`} className="text-sm font-medium text-brand-700 underline">
+          ← {workspace.mode === "sandbox" ? "Sandbox" : "Recoveries"}
+        </Link>
+      </div>
       {message.transport === "outbox" ? (
         <p className="mt-3 inline-flex rounded-full bg-amber-100 px-3 py-1 text-xs font-medium text-amber-900">
           Sandbox outbox: this email was recorded, not sent
