@@ -102,6 +102,22 @@ test("a failed renewal travels from decline to recovered in the sandbox", async 
   await expect(page.getByText(/Receipt sent to/).first()).toBeVisible();
   await screenshot(page, "case-timeline-recovered");
 
+  // The same pages on a phone.
+  const merchantPhone = await browser.newContext({
+    storageState: await page.context().storageState(),
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const phoneConsole = await merchantPhone.newPage();
+  await phoneConsole.goto(casePath);
+  await expect(phoneConsole.getByRole("heading", { name: "Timeline" })).toBeVisible();
+  await screenshot(phoneConsole, "case-timeline-phone");
+  await phoneConsole.getByRole("link", { name: "View the email" }).first().click();
+  await expect(phoneConsole.getByRole("heading", { name: "Links in this email" })).toBeVisible();
+  await screenshot(phoneConsole, "email-phone");
+  await merchantPhone.close();
+
   // No further dunning message is ever sent for it.
   await nav(page).getByRole("link", { name: "Sandbox" }).click();
   await page.getByLabel("Advance by days").fill("40");

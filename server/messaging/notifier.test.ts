@@ -176,7 +176,7 @@ describe("sendDunningEmail", () => {
     const first = await notifier.sendDunningEmail(email);
     const second = await notifier.sendDunningEmail(email);
     expect(first.duplicate).toBe(false);
-    expect(second).toEqual({ messageId: first.messageId, duplicate: true });
+    expect(second).toEqual({ messageId: first.messageId, duplicate: true, subject: first.subject });
     const rows = await db.select().from(outboxMessages).where(eq(outboxMessages.idempotencyKey, email.idempotencyKey));
     expect(rows).toHaveLength(1);
   });
