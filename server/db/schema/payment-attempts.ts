@@ -1,0 +1,32 @@
+import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { recoveryCases } from "./recovery-cases";
+import { workspaces } from "./workspaces";
+
+export const attemptSources = ["initial", "reclaim_retry", "provider_retry", "card_update", "card_updater"] as const;
+
+/** Every charge attempt on a case's invoice, with its decline details. */
+export const paymentAttempts = pgTable(
+  "payment_attempts",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => recoveryCases.id, { onDelete: "cascade" }),
+    source: text("source", { enum: attemptSources }).notNull(),
+    outcome: text("outcome", { enum: ["succeeded", "failed", "requires_action"] }).notNull(),
+    declineCode: text("decline_code"),
+    adviceCode: text("advice_code"),
+    networkDeclineCode: text("network_decline_code"),
+    declineCategory: text("decline_category"),
+    providerRef: text("provider_ref"),
+    /** Provider-side dedupe: the same event or retry is recorded once. */
+    dedupeKey: text("dedupe_key").notNull(),
+    at: timestamp("at", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("payment_attempts_dedupe_idx").on(t.workspaceId, t.dedupeKey), index("payment_attempts_case_idx").on(t.caseId, t.at)],
+);
