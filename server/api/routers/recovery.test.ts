@@ -34,13 +34,14 @@ async function failure(promise: Promise<unknown>): Promise<TRPCError> {
 
 describe("recovery router", () => {
   it("refuses the sandbox procedures in a live workspace with a clear message", async () => {
+    // Thunks: each call starts only when awaited, so no rejection waits unhandled.
     for (const call of [
-      api.recovery.sandboxState({ workspaceId: live.id }),
-      api.recovery.simulate({ workspaceId: live.id, declineCode: "mix", count: 1 }),
-      api.recovery.advance({ workspaceId: live.id, by: { days: 1 } }),
-      api.recovery.advance({ workspaceId: live.id, by: "next" }),
+      () => api.recovery.sandboxState({ workspaceId: live.id }),
+      () => api.recovery.simulate({ workspaceId: live.id, declineCode: "mix", count: 1 }),
+      () => api.recovery.advance({ workspaceId: live.id, by: { days: 1 } }),
+      () => api.recovery.advance({ workspaceId: live.id, by: "next" }),
     ]) {
-      const error = await failure(call);
+      const error = await failure(call());
       expect(error.code).toBe("BAD_REQUEST");
       expect(error.message).toMatch(/live workspace/);
     }
