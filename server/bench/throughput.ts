@@ -5,7 +5,7 @@ import { setSandboxClock } from "@/server/recovery/context";
 import { classifyDecline } from "@/server/recovery/decline";
 import type { BillingProvider, Notifier } from "@/server/recovery/ports";
 import { getActiveSequenceVersion } from "@/server/recovery/sequences";
-import { createLocalDriver } from "@/server/scheduler/local-driver";
+import { createLocalDriver, type LocalDriver } from "@/server/scheduler/local-driver";
 import { completeAction } from "@/server/recovery/actions";
 import { buildDeps, createBenchWorkspace } from "./deps";
 import { cpuMark, cpuSince, timed, type CpuSample, type Profile } from "./instrument";
@@ -124,6 +124,31 @@ export async function runDrivers(
     deps.billing = (workspaceId) => timed(profile, "deps.billing(workspaceId) (workspace mode lookup)", () => lookup(workspaceId));
   }
   const list = Array.from({ length: drivers }, () => createLocalDriver(deps, DRIVER_OPTIONS));
+  const { actions, ticks, capped, ms, cpu } = await tickUntilDone(db, postgres, set, list, limitMs);
+  const rows = rowsOf<{ status: string; outcome: string | null; n: number }>(
+    await db.execute(sql`/* bench */
+      select status, coalesce(result->>'outcome', result->>'reason') as outcome, count(*)::int as n
+      from scheduled_actions where workspace_id = ${set.workspaceId} group by 1, 2 order by 3 desc`),
+  );
+  const outcomes = new Map(rows.map((r) => [`${r.status}${r.outcome ? `/${r.outcome}` : ""}`, Number(r.n)] as const));
+  const stillDue = rows.filter((r) => r.status === "pending" || r.status === "running").reduce((sum, r) => sum + Number(r.n), 0);
+  return {
+    drivers,
+    actions,
+    ms,
+    perSecond: (actions / ms) * 1000,
+    ticks,
+    capped,
+    cpu,
+    outcomes,
+    stillDue,
+    errors: logger.errors,
+    firstErrors: logger.firstErrors,
+  };
+}
+
+/** Runs every driver's tick() in a loop at once until nothing is due (or the time limit), with CPU and wall time. */
+async function tickUntilDone(db: Db, postgres: boolean, set: SeededSet, list: LocalDriver[], limitMs: number) {
   const maxTicks = Math.ceil(set.count / DRIVER_OPTIONS.batchSize) * 4 + 10;
   let actions = 0;
   let ticks = 0;
@@ -146,26 +171,7 @@ export async function runDrivers(
   );
   const ms = performance.now() - t0;
   const cpu = await cpuSince(db, postgres, cpu0);
-  const rows = rowsOf<{ status: string; outcome: string | null; n: number }>(
-    await db.execute(sql`/* bench */
-      select status, coalesce(result->>'outcome', result->>'reason') as outcome, count(*)::int as n
-      from scheduled_actions where workspace_id = ${set.workspaceId} group by 1, 2 order by 3 desc`),
-  );
-  const outcomes = new Map(rows.map((r) => [`${r.status}${r.outcome ? `/${r.outcome}` : ""}`, Number(r.n)] as const));
-  const stillDue = rows.filter((r) => r.status === "pending" || r.status === "running").reduce((sum, r) => sum + Number(r.n), 0);
-  return {
-    drivers,
-    actions,
-    ms,
-    perSecond: (actions / ms) * 1000,
-    ticks,
-    capped,
-    cpu,
-    outcomes,
-    stillDue,
-    errors: logger.errors,
-    firstErrors: logger.firstErrors,
-  };
+  return { actions, ticks, capped, ms, cpu };
 }
 
 export type BaselineRun = { loops: number; actions: number; ms: number; perSecond: number; cpu: CpuSample };
@@ -230,28 +236,7 @@ export async function runMachinery(db: Db, postgres: boolean, set: SeededSet, dr
   const list = Array.from({ length: drivers }, () =>
     createLocalDriver(deps, { ...DRIVER_OPTIONS, perform: (d, action) => completeAction(d, action, "done", { outcome: "machinery" }) }),
   );
-  const maxTicks = Math.ceil(set.count / DRIVER_OPTIONS.batchSize) * 4 + 10;
-  let actions = 0;
-  let ticks = 0;
-  let capped = false;
-  const cpu0 = await cpuMark(db, postgres);
-  const t0 = performance.now();
-  await Promise.all(
-    list.map(async (driver) => {
-      for (let t = 0; t < maxTicks; t++) {
-        if (performance.now() - t0 > limitMs) {
-          capped = true;
-          break;
-        }
-        const n = await driver.tick();
-        ticks++;
-        if (n === 0) break;
-        actions += n;
-      }
-    }),
-  );
-  const ms = performance.now() - t0;
-  const cpu = await cpuSince(db, postgres, cpu0);
+  const { actions, ticks, capped, ms, cpu } = await tickUntilDone(db, postgres, set, list, limitMs);
   return {
     drivers,
     actions,
