@@ -2,18 +2,14 @@ import crypto from "node:crypto";
 import { InngestTestEngine } from "@inngest/test";
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSandboxProvider } from "@/server/billing/sandbox/provider";
+import { type createSandboxProvider } from "@/server/billing/sandbox/provider";
 import { saveSandboxCard } from "@/server/billing/sandbox/simulate";
 import type { Database } from "@/server/db/client";
 import { customers, dunningThreads, invoices, recoveryCases, sandboxCharges, scheduledActions } from "@/server/db/schema";
-import { createWorkspace } from "@/server/queries/workspaces";
-import { VirtualClock } from "@/server/recovery/clock";
-import { workspaceNow } from "@/server/recovery/context";
 import { recordPaymentFailure } from "@/server/recovery/open-case";
-import { defaultPolicy } from "@/server/recovery/policy";
-import { silentLogger, type Notifier, type ReceiptEmail, type RecoveryDeps, type SchedulerHooks } from "@/server/recovery/ports";
-import { saveSequenceVersion } from "@/server/recovery/sequences";
-import { createTestUser, openTestDatabase } from "@/server/testing/database";
+import { type Notifier, type ReceiptEmail, type RecoveryDeps, type SchedulerHooks } from "@/server/recovery/ports";
+import { openTestDatabase } from "@/server/testing/database";
+import { sandboxTestWorkspace } from "./test-workspace";
 import type { CardUpdatedData } from "../../events";
 import { createCardUpdated } from "./card-updated";
 
@@ -24,7 +20,6 @@ beforeAll(async () => {
 
 /** A sandbox workspace and recovery deps on the test database, with a notifier and scheduler hooks that record their calls. */
 async function sandboxWorkspace(start: string) {
-  const db = database.db;
   const receipts: ReceiptEmail[] = [];
   const hookCalls: string[] = [];
   const notifier: Notifier = {
@@ -47,22 +42,8 @@ async function sandboxWorkspace(start: string) {
       hookCalls.push(`threadClosed:${threadId}`);
     },
   };
-  const sandbox = createSandboxProvider(db);
-  const deps: RecoveryDeps = {
-    db,
-    clock: new VirtualClock(start),
-    billing: async () => sandbox,
-    notifier,
-    logger: silentLogger,
-    hooks,
-    appUrl: "http://localhost:3000",
-  };
-  const owner = await createTestUser(database, "owner");
-  const workspace = await createWorkspace(db, { name: "Inngest card update", ownerId: owner.id });
-  const saved = await saveSequenceVersion(db, { workspaceId: workspace.id, policy: { ...defaultPolicy, holdoutPercent: 0 }, userId: owner.id });
-  if (!saved.ok) throw new Error("policy not saved");
-  await workspaceNow(deps, workspace.id);
-  return { deps, sandbox, receipts, hookCalls, workspaceId: workspace.id };
+  const { deps, sandbox, workspaceId } = await sandboxTestWorkspace(database, { start, name: "Inngest card update", notifier, hooks });
+  return { deps, sandbox, receipts, hookCalls, workspaceId };
 }
 
 /** One customer, two failed invoices (expired card): one thread, two open cases. */

@@ -2,18 +2,15 @@ import crypto from "node:crypto";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { and, asc, eq, ne } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createSandboxProvider } from "@/server/billing/sandbox/provider";
 import type { Database } from "@/server/db/client";
 import { dunningThreads, scheduledActions } from "@/server/db/schema";
-import { createWorkspace } from "@/server/queries/workspaces";
-import { VirtualClock } from "@/server/recovery/clock";
 import { recordInvoicePaid } from "@/server/recovery/close";
 import { setSandboxClock, workspaceNow } from "@/server/recovery/context";
 import { recordPaymentFailure } from "@/server/recovery/open-case";
 import { defaultPolicy } from "@/server/recovery/policy";
-import { noSchedulerHooks, silentLogger, type DunningEmail, type Notifier, type RecoveryDeps } from "@/server/recovery/ports";
-import { saveSequenceVersion } from "@/server/recovery/sequences";
-import { createTestUser, openTestDatabase } from "@/server/testing/database";
+import { type DunningEmail, type Notifier, type RecoveryDeps } from "@/server/recovery/ports";
+import { openTestDatabase } from "@/server/testing/database";
+import { sandboxTestWorkspace } from "./test-workspace";
 import { createInngestSchedulerHooks } from "../../hooks";
 import { createRunThread, MAX_WAIT_MS, runThread } from "./run-thread";
 
@@ -24,8 +21,6 @@ beforeAll(async () => {
 
 /** Recovery deps on the test database: a virtual clock, the sandbox provider, a notifier that records what it is asked to send. */
 async function sandboxWorkspace(start: string) {
-  const db = database.db;
-  const clock = new VirtualClock(start);
   const emails: DunningEmail[] = [];
   const notifier: Notifier = {
     async sendDunningEmail(email) {
@@ -36,23 +31,8 @@ async function sandboxWorkspace(start: string) {
       return { messageId: "receipt", duplicate: false };
     },
   };
-  const sandbox = createSandboxProvider(db);
-  const deps: RecoveryDeps = {
-    db,
-    clock,
-    billing: async () => sandbox,
-    notifier,
-    logger: silentLogger,
-    hooks: noSchedulerHooks,
-    appUrl: "http://localhost:3000",
-  };
-  const owner = await createTestUser(database, "owner");
-  const workspace = await createWorkspace(db, { name: "Inngest run", ownerId: owner.id });
-  // No holdout: every customer gets the sequence.
-  const saved = await saveSequenceVersion(db, { workspaceId: workspace.id, policy: { ...defaultPolicy, holdoutPercent: 0 }, userId: owner.id });
-  if (!saved.ok) throw new Error("policy not saved");
-  await workspaceNow(deps, workspace.id); // starts the sandbox test clock at `start`
-  return { deps, clock, emails, workspaceId: workspace.id };
+  const { deps, clock, workspaceId } = await sandboxTestWorkspace(database, { start, name: "Inngest run", notifier });
+  return { deps, clock, emails, workspaceId };
 }
 
 /** An expired card: no retries, a day-0 email due at once, then the rest of the sequence. */

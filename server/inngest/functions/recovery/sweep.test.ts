@@ -2,17 +2,12 @@ import crypto from "node:crypto";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSandboxProvider } from "@/server/billing/sandbox/provider";
 import type { Database } from "@/server/db/client";
 import { scheduledActions } from "@/server/db/schema";
-import { createWorkspace } from "@/server/queries/workspaces";
-import { VirtualClock } from "@/server/recovery/clock";
-import { workspaceNow } from "@/server/recovery/context";
 import { recordPaymentFailure } from "@/server/recovery/open-case";
-import { defaultPolicy } from "@/server/recovery/policy";
-import { noSchedulerHooks, silentLogger, type DunningEmail, type Notifier, type RecoveryDeps } from "@/server/recovery/ports";
-import { saveSequenceVersion } from "@/server/recovery/sequences";
-import { createTestUser, openTestDatabase } from "@/server/testing/database";
+import { type DunningEmail, type Notifier, type RecoveryDeps } from "@/server/recovery/ports";
+import { openTestDatabase } from "@/server/testing/database";
+import { sandboxTestWorkspace } from "./test-workspace";
 import { createSweep } from "./sweep";
 
 let database: Database;
@@ -22,7 +17,6 @@ beforeAll(async () => {
 
 /** Recovery deps on the test database, with a notifier that records every call (duplicates included). */
 async function sandboxWorkspace(start: string) {
-  const db = database.db;
   const calls: DunningEmail[] = [];
   const notifier: Notifier = {
     async sendDunningEmail(email) {
@@ -33,22 +27,8 @@ async function sandboxWorkspace(start: string) {
       return { messageId: "receipt", duplicate: false };
     },
   };
-  const sandbox = createSandboxProvider(db);
-  const deps: RecoveryDeps = {
-    db,
-    clock: new VirtualClock(start),
-    billing: async () => sandbox,
-    notifier,
-    logger: silentLogger,
-    hooks: noSchedulerHooks,
-    appUrl: "http://localhost:3000",
-  };
-  const owner = await createTestUser(database, "owner");
-  const workspace = await createWorkspace(db, { name: "Inngest sweep", ownerId: owner.id });
-  const saved = await saveSequenceVersion(db, { workspaceId: workspace.id, policy: { ...defaultPolicy, holdoutPercent: 0 }, userId: owner.id });
-  if (!saved.ok) throw new Error("policy not saved");
-  await workspaceNow(deps, workspace.id);
-  return { deps, calls, workspaceId: workspace.id };
+  const { deps, workspaceId } = await sandboxTestWorkspace(database, { start, name: "Inngest sweep", notifier });
+  return { deps, calls, workspaceId };
 }
 
 /**
