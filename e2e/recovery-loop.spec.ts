@@ -26,7 +26,7 @@ test("a failed renewal travels from decline to recovered in the sandbox", async 
   // 1. Simulate a failed renewal with an expired card.
   const customerEmail = uniqueEmail("customer");
   await nav(page).getByRole("link", { name: "Sandbox" }).click();
-  await page.getByLabel("Decline").selectOption("expired_card");
+  await page.getByLabel("Decline", { exact: true }).selectOption("expired_card");
   await page.getByLabel("Number of customers").fill("1");
   await page.getByLabel("Customer email (optional)").fill(customerEmail);
   await page.getByRole("button", { name: "Simulate failed renewals" }).click();
@@ -100,6 +100,8 @@ test("a failed renewal travels from decline to recovered in the sandbox", async 
   await expect(page.getByText(/Recovered/).first()).toBeVisible();
   await expect(page.getByText(/card update/i).first()).toBeVisible();
   await expect(page.getByText(/Receipt sent to/).first()).toBeVisible();
+  // Following the email's link counted as a click (and an open) of that email.
+  await expect(page.getByText(/The customer followed the card-update link in email \d/).first()).toBeVisible();
   await screenshot(page, "case-timeline-recovered");
 
   // The same pages on a phone.
@@ -126,10 +128,23 @@ test("a failed renewal travels from decline to recovered in the sandbox", async 
   expect(await countDunningEmails(page, slug, customerEmail)).toBe(emailsBefore);
 
   // Several customers at once, for a realistic mix.
-  await page.getByLabel("Decline").selectOption("mix");
+  await page.getByLabel("Decline", { exact: true }).selectOption("mix");
   await page.getByLabel("Number of customers").fill("8");
   await page.getByRole("button", { name: "Simulate failed renewals" }).click();
   await expect(page.getByText("Opened 8 recovery cases")).toBeVisible({ timeout: 30_000 });
+
+  // Or by a failing test card, as in Stripe's test mode.
+  await page.getByRole("radio", { name: /Test card/ }).check();
+  await page.getByRole("combobox", { name: "Test card" }).selectOption("4000000000009995");
+  await page.getByLabel("Number of customers").fill("2");
+  await page.getByRole("button", { name: "Simulate failed renewals" }).click();
+  await expect(page.getByText("Opened 2 recovery cases")).toBeVisible({ timeout: 30_000 });
+
+  // The generated customers are played by the sandbox's model: over ten days some open their emails.
+  await page.getByLabel("Advance by days").fill("10");
+  await page.getByRole("button", { name: "Advance", exact: true }).click();
+  await expect(page.getByText(/simulated customers did \d+ things?/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("listitem").filter({ hasText: /· Opened/ }).first()).toBeVisible();
   await screenshot(page, "sandbox");
   await nav(page).getByRole("link", { name: "Recoveries" }).click();
   await expect(page.getByRole("heading", { name: "Recoveries", level: 1 })).toBeVisible();

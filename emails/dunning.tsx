@@ -17,6 +17,8 @@ export type DunningEmailProps = {
   invoices: MoneyLine[];
   /** The hosted page where the customer puts a new card on file. */
   updateUrl: string;
+  /** A one-pixel image that tells the merchant the email was opened (where the mail client loads images). */
+  trackingPixelUrl?: string | null;
   finalAction: FinalAction;
   /** When the final action runs if nothing changes; shown as {{due_date}}. */
   finalActionAt: Date;
@@ -342,6 +344,9 @@ export default function DunningEmail(props: DunningEmailProps) {
         </Text>
       )}
       {invoices.length > 0 ? <InvoiceTable invoices={invoices} locale={locale} caption="What's due" /> : null}
+      {props.trackingPixelUrl ? (
+        <Img src={props.trackingPixelUrl} alt="" width={1} height={1} style={{ display: "block", width: 1, height: 1, border: 0 }} />
+      ) : null}
     </MerchantEmailLayout>
   );
 }

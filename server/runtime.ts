@@ -48,7 +48,7 @@ export function getRecoveryDeps(): Promise<RecoveryDeps> {
         if (mode === "sandbox") return sandbox;
         throw new Error("Live billing is not connected: connect Stripe under Integrations.");
       },
-      notifier: createNotifier({ db, mailer }),
+      notifier: createNotifier({ db, mailer, appUrl: env().APP_URL }),
       logger: consoleLogger,
       hooks:
         env().SCHEDULER_DRIVER === "inngest"

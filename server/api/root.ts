@@ -1,7 +1,10 @@
 import { createCallerFactory, router } from "./trpc";
+import { analyticsRouter } from "./routers/analytics";
 import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
+import { overviewRouter } from "./routers/overview";
 import { recoveryRouter } from "./routers/recovery";
+import { reportsRouter } from "./routers/reports";
 import { sequenceRouter } from "./routers/sequence";
 import { teamRouter } from "./routers/team";
 import { workspaceRouter } from "./routers/workspace";
@@ -13,6 +16,9 @@ export const appRouter = router({
   invitation: invitationRouter,
   recovery: recoveryRouter,
   sequence: sequenceRouter,
+  overview: overviewRouter,
+  analytics: analyticsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

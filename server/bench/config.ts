@@ -14,6 +14,8 @@ export type BenchConfig = {
   profileCases: number;
   /** A driver run stops ticking after this long, and its rate is taken from what it did (BENCH_DRIVER_SECONDS, default 60). */
   driverSeconds: number;
+  /** Baseline and machinery-only runs, alternating, whose medians are reported (BENCH_REPEATS, default 3): each is short. */
+  repeats: number;
   /** Local drivers ticking at once on Postgres (BENCH_DRIVERS, default 2). PGlite always uses 1: it runs one query at a time. */
   postgresDrivers: number;
   /** Where to create the throw-away database (ADMIN_DATABASE_URL). */
@@ -44,6 +46,7 @@ export function readConfig(): BenchConfig {
     profileCases: positiveInt("BENCH_PROFILE_CASES", Math.min(600, cases), 0),
     driverSeconds: positiveInt("BENCH_DRIVER_SECONDS", 60),
     postgresDrivers: positiveInt("BENCH_DRIVERS", 2),
+    repeats: positiveInt("BENCH_REPEATS", 3),
     adminUrl: process.env.ADMIN_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
     benchUrl: process.env.BENCH_DATABASE_URL?.trim() || null,
     only,

@@ -38,7 +38,8 @@ export type BenchDeps = {
 
 /**
  * The recovery deps as server/runtime.ts builds them for the app: the real clock, the sandbox
- * provider for sandbox workspaces (looked up per call, as the runtime does), the real notifier
+ * provider for sandbox workspaces (the workspace's mode looked up and cached for 5 s, as the
+ * runtime does), the real notifier
  * rendering the react-email templates into the outbox, and `hooks.threadPlanned` waking the
  * local driver. Only the logger differs (it counts instead of printing).
  *
@@ -52,14 +53,22 @@ export function buildDeps(
   const logger = countingLogger();
   const sandbox = (options.wrapBilling ?? ((b) => b))(createSandboxProvider(db));
   const mailer = createMailer(db, outboxTransport, "Reclaim <no-reply@reclaim.local>");
-  const notifier = (options.wrapNotifier ?? ((n) => n))(createNotifier({ db, mailer }));
+  const notifier = (options.wrapNotifier ?? ((n) => n))(createNotifier({ db, mailer, appUrl: "http://localhost:3000" }));
+  const modeCache = new Map<string, { mode: "sandbox" | "live"; until: number }>();
   const deps: RecoveryDeps = {
     db,
     clock: systemClock,
     billing: async (workspaceId: string) => {
-      const [workspace] = await db.select({ mode: workspaces.mode }).from(workspaces).where(eq(workspaces.id, workspaceId));
-      if (!workspace) throw new Error(`Workspace ${workspaceId} not found`);
-      if (workspace.mode === "sandbox") return sandbox;
+      // As runtime.ts: the mode is cached for a few seconds, which saves a round trip per action.
+      const cached = modeCache.get(workspaceId);
+      let mode = cached && cached.until > Date.now() ? cached.mode : null;
+      if (!mode) {
+        const [workspace] = await db.select({ mode: workspaces.mode }).from(workspaces).where(eq(workspaces.id, workspaceId));
+        if (!workspace) throw new Error(`Workspace ${workspaceId} not found`);
+        mode = workspace.mode;
+        modeCache.set(workspaceId, { mode, until: Date.now() + 5_000 });
+      }
+      if (mode === "sandbox") return sandbox;
       throw new Error("Live billing is not connected: connect Stripe under Integrations.");
     },
     notifier,

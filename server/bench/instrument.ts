@@ -50,9 +50,8 @@ export async function timed<T>(profile: Profile | null, name: string, fn: () => 
 
 /** Where the app makes each query of a retry, for the report. */
 const origins: [RegExp, string][] = [
-  [/^update scheduled_actions\+sandbox_clocks/, "claimDueActions: claim a batch (per batch)"],
-  [/^select scheduled_actions$/, "claimDueActions: read the claimed rows (per batch)"],
-  [/^select workspaces\+sandbox_clocks$/, "performAction: workspaceNow"],
+  [/^update scheduled_actions\+sandbox_clocks/, "claimDueWithClocks: claim a batch, rows and clocks returned (per batch)"],
+  [/^select workspaces\+sandbox_clocks$/, "workspaceNow"],
   [/^select recovery_cases\+invoices\+subscriptions\+sequence_versions$/, "run: loadCase"],
   [/^select workspaces$/, "deps.billing(): workspace mode (runtime.ts)"],
   [/^select invoices$/, "retry: sandbox getInvoiceStatus"],
@@ -64,7 +63,7 @@ const origins: [RegExp, string][] = [
   [/^insert payment_attempts/, "retry: attempt (in the transaction)"],
   [/^update recovery_cases \[retry_count/, "retry: retry count (in the transaction)"],
   [/^insert timeline_events/, "addTimeline"],
-  [/^update scheduled_actions \[status,lease_until,result/, "performAction: complete()"],
+  [/^update scheduled_actions\+unnest \[status,result,lease_until/, "driver: completeActions (per batch)"],
   [/^update scheduled_actions \[status,last_error,completed_at\]/, "markCaseRecovered: cancel pending"],
   [/^update scheduled_actions \[status,completed_at\]/, "closeThreadIfDone: cancel pending"],
   [/^update recovery_cases \[status,closed_at/, "markCaseRecovered"],

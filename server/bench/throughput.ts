@@ -6,7 +6,6 @@ import { classifyDecline } from "@/server/recovery/decline";
 import type { BillingProvider, Notifier } from "@/server/recovery/ports";
 import { getActiveSequenceVersion } from "@/server/recovery/sequences";
 import { createLocalDriver, type LocalDriver } from "@/server/scheduler/local-driver";
-import { completeAction } from "@/server/recovery/actions";
 import { buildDeps, createBenchWorkspace } from "./deps";
 import { cpuMark, cpuSince, timed, type CpuSample, type Profile } from "./instrument";
 
@@ -223,9 +222,10 @@ export async function runBaseline(db: Db, postgres: boolean, set: SeededSet, loo
 
 /**
  * The local driver's own machinery (claim with FOR UPDATE SKIP LOCKED, lease,
- * concurrency, guarded completion) with the domain work swapped for nothing:
- * the same rows put back to pending and run through createLocalDriver with
- * `perform` completing each action at once. This isolates the scheduler's
+ * workspace clocks, concurrency, guarded batched completion) with the domain
+ * work swapped for nothing: the same rows put back to pending and run through
+ * createLocalDriver with `perform` answering "done" at once, which the driver
+ * then completes as it completes real work. This isolates the scheduler's
  * overhead from what a retry costs.
  */
 export async function runMachinery(db: Db, postgres: boolean, set: SeededSet, drivers: number, limitMs: number): Promise<DriverRun> {
@@ -234,7 +234,7 @@ export async function runMachinery(db: Db, postgres: boolean, set: SeededSet, dr
     where workspace_id = ${set.workspaceId}`);
   const { deps, logger } = buildDeps(db, {});
   const list = Array.from({ length: drivers }, () =>
-    createLocalDriver(deps, { ...DRIVER_OPTIONS, perform: (d, action) => completeAction(d, action, "done", { outcome: "machinery" }) }),
+    createLocalDriver(deps, { ...DRIVER_OPTIONS, perform: async () => ({ status: "done", result: { outcome: "machinery" } }) }),
   );
   const { actions, ticks, capped, ms, cpu } = await tickUntilDone(db, postgres, set, list, limitMs);
   return {

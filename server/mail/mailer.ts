@@ -17,6 +17,8 @@ export type OutgoingEmail = {
   fromName?: string | null;
   /** Where replies go (the merchant's support address). */
   replyTo?: string | null;
+  /** The id in the email's open pixel, if it has one. */
+  trackingId?: string | null;
 };
 
 /** `"Name" <address>` from the configured sender and a display name, safe for a header. */
@@ -72,6 +74,7 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           html: email.html,
           text: email.text,
           metadata: email.metadata ?? {},
+          trackingId: email.trackingId ?? null,
           status: transport.name === "outbox" ? "sent" : "sending",
         })
         .onConflictDoNothing({ target: outboxMessages.idempotencyKey })

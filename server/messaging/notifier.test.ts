@@ -14,7 +14,7 @@ import { createNotifier } from "./notifier";
 const database = await openTestDatabase();
 const db = database.db;
 const FROM = "Reclaim <no-reply@reclaim.local>";
-const notifier = createNotifier({ db, mailer: createMailer(db, outboxTransport, FROM) });
+const notifier = createNotifier({ db, mailer: createMailer(db, outboxTransport, FROM), appUrl: "http://localhost:3000" });
 
 const SCRIPT = "<script>alert(1)</script>";
 const ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;";
@@ -41,6 +41,7 @@ function dunning(workspaceId: string, overrides: Partial<DunningEmail> = {}): Du
   if (!step) throw new Error("the default policy has no emails");
   return {
     workspaceId,
+    threadId: "thread_1",
     idempotencyKey: key("email"),
     to: "ada@example.com",
     customerName: "Ada Lovelace",

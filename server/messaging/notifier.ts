@@ -6,6 +6,7 @@ import type { Mailer } from "@/server/mail/mailer";
 import { renderEmail } from "@/server/mail/render";
 import type { Notifier } from "@/server/recovery/ports";
 import { getBranding } from "./branding";
+import { newTrackingId, openPixelUrl } from "./tracking";
 
 /**
  * The customer-facing emails of the recovery domain: branded with the workspace's branding,
@@ -15,11 +16,12 @@ import { getBranding } from "./branding";
  * The From address is still the mailer's single one; showing the merchant's name as the sender
  * needs a per-email From in the mailer (to come with verified sender domains).
  */
-export function createNotifier(deps: { db: Db; mailer: Mailer }): Notifier {
-  const { db, mailer } = deps;
+export function createNotifier(deps: { db: Db; mailer: Mailer; /** Public address of the app, for the open pixel. */ appUrl: string }): Notifier {
+  const { db, mailer, appUrl } = deps;
   return {
     async sendDunningEmail(email) {
       const branding = await getBranding(db, email.workspaceId);
+      const trackingId = newTrackingId();
       const props: DunningEmailProps = {
         branding,
         customerName: email.customerName,
@@ -27,6 +29,7 @@ export function createNotifier(deps: { db: Db; mailer: Mailer }): Notifier {
         reason: email.reason.customerReason,
         invoices: email.invoices,
         updateUrl: email.updateUrl,
+        trackingPixelUrl: openPixelUrl(appUrl, trackingId),
         finalAction: email.finalAction,
         finalActionAt: email.finalActionAt,
         locale: email.locale,
@@ -43,7 +46,9 @@ export function createNotifier(deps: { db: Db; mailer: Mailer }): Notifier {
         subject: dunningSubject(props),
         html,
         text,
+        trackingId,
         metadata: {
+          threadId: email.threadId,
           stepDay: String(email.step.day),
           tone: email.step.tone,
           step: `${email.step.index}/${email.step.total}`,

@@ -280,6 +280,8 @@ export async function listWorkspaceOutbox(db: Db, { workspaceId, limit = 20 }: {
       createdAt: outboxMessages.createdAt,
       sentAt: sql<Date | null>`${sentBy("at")}`.mapWith(timelineEvents.at),
       caseId: sql<string | null>`${sentBy("case_id")}`,
+      firstOpenedAt: outboxMessages.firstOpenedAt,
+      firstClickedAt: outboxMessages.firstClickedAt,
     })
     .from(outboxMessages)
     .where(eq(outboxMessages.workspaceId, workspaceId))

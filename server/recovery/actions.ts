@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from "drizzle-orm";
 import {
   customers,
   dunningThreads,
   invoices,
   paymentAttempts,
   recoveryCases,
+  sandboxClocks,
   scheduledActions,
   sequenceVersions,
   subscriptions,
@@ -20,6 +21,9 @@ import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import type { RecoveryDeps } from "./ports";
 import type { FinalAction } from "./policy";
 import { windowEndsAt } from "./schedule";
+
+/** The outbox key of the email an email action sends (the card-update link keeps the action's key, to find its email). */
+export const dunningMessageKey = (actionKey: string) => `email:${actionKey}`;
 
 /** How long a claim holds (real time). A worker that dies gives its actions back when the lease lapses. */
 export const LEASE_MS = 5 * 60_000;
@@ -45,29 +49,68 @@ export async function claimAction(deps: Pick<RecoveryDeps, "db" | "clock">, acti
 
 /**
  * Claims up to `limit` actions that are due, oldest first, skipping rows other
- * workers hold (FOR UPDATE SKIP LOCKED). A sandbox workspace's actions are due
- * by its test clock; everything else by real time.
+ * workers hold (FOR UPDATE SKIP LOCKED), and returns their full rows: one
+ * statement. A sandbox workspace's actions are due by its test clock
+ * (`sandbox_clocks.now`); everything else by real time.
  */
 export async function claimDueActions(deps: Pick<RecoveryDeps, "db" | "clock">, limit: number): Promise<ScheduledAction[]> {
+  return (await claimDueWithClocks(deps, limit)).map((claimed) => claimed.action);
+}
+
+/** A claimed action and its workspace's clock as the claim read it. */
+export type ClaimedAction = {
+  action: ScheduledAction;
+  /** The workspace's mode; null when the workspace is gone. */
+  mode: "sandbox" | "live" | null;
+  /** A sandbox workspace's test clock, null when it has none yet. */
+  sandboxNow: Date | null;
+};
+
+/**
+ * claimDueActions for a scheduler that performs what it claims: the same single
+ * statement also returns each action's workspace clock, so the batch needs no
+ * workspaceNow per action (see claimedNow).
+ */
+export async function claimDueWithClocks(deps: Pick<RecoveryDeps, "db" | "clock">, limit: number): Promise<ClaimedAction[]> {
+  const now = deps.clock.now();
   // Raw SQL takes times as ISO strings: postgres-js does not serialise Date parameters here.
-  const now = deps.clock.now().toISOString();
-  const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
-  const rows = await deps.db.execute<{ id: string }>(sql`
-    update scheduled_actions set status = 'running', run_count = run_count + 1, lease_until = ${lease}::timestamptz
-    where id in (
-      select a.id from scheduled_actions a
-      left join sandbox_clocks c on c.workspace_id = a.workspace_id
-      where a.status in ('pending', 'running')
-        and (a.status = 'pending' or a.lease_until < ${now}::timestamptz)
-        and a.due_at <= coalesce(c.now, ${now}::timestamptz)
-      order by a.due_at
-      limit ${limit}
-      for update of a skip locked
+  const at = sql`${now.toISOString()}::timestamptz`;
+  // The status literals (not parameters) let the planner use the partial index on due actions.
+  const due = deps.db
+    .select({ id: scheduledActions.id })
+    .from(scheduledActions)
+    .leftJoin(sandboxClocks, eq(sandboxClocks.workspaceId, scheduledActions.workspaceId))
+    .where(
+      sql`${scheduledActions.status} in ('pending', 'running')
+        and (${scheduledActions.status} = 'pending' or ${scheduledActions.leaseUntil} < ${at})
+        and ${scheduledActions.dueAt} <= coalesce(${sandboxClocks.now}, ${at})`,
     )
-    returning id`);
-  const ids = rowsOf<{ id: string }>(rows).map((r) => r.id);
-  if (ids.length === 0) return [];
-  return deps.db.select().from(scheduledActions).where(inArray(scheduledActions.id, ids)).orderBy(asc(scheduledActions.dueAt));
+    .orderBy(asc(scheduledActions.dueAt))
+    .limit(limit)
+    .for("update", { of: scheduledActions, skipLocked: true });
+  const claimed = await deps.db
+    .update(scheduledActions)
+    .set({ status: "running", runCount: sql`${scheduledActions.runCount} + 1`, leaseUntil: new Date(now.getTime() + LEASE_MS) })
+    .where(inArray(scheduledActions.id, due))
+    .returning({
+      action: getTableColumns(scheduledActions),
+      // Spelled out: drizzle leaves columns unqualified in RETURNING, where sandbox_clocks.workspace_id would shadow the row's.
+      mode: sql<"sandbox" | "live" | null>`(select w.mode from workspaces w where w.id = scheduled_actions.workspace_id)`,
+      sandboxNow: sql<Date | null>`(select c.now from sandbox_clocks c where c.workspace_id = scheduled_actions.workspace_id)`.mapWith(sandboxClocks.now),
+    });
+  // RETURNING keeps no order.
+  return claimed.sort((a, b) => a.action.dueAt.getTime() - b.action.dueAt.getTime());
+}
+
+/**
+ * The domain's "now" for a claimed action, as workspaceNow answers it: real time
+ * for a live workspace (read when asked), the test clock for a sandbox one.
+ */
+export async function claimedNow(deps: Pick<RecoveryDeps, "db" | "clock">, claimed: ClaimedAction): Promise<Date> {
+  if (claimed.mode === "live") return deps.clock.now();
+  if (claimed.mode === "sandbox" && claimed.sandboxNow) return claimed.sandboxNow;
+  // A sandbox workspace without a clock yet (workspaceNow starts it), or one that is gone (it throws).
+  return workspaceNow(deps, claimed.action.workspaceId);
 }
 
 /** postgres-js returns an array, PGlite an object with `rows`. */
@@ -93,6 +136,10 @@ export async function nextPendingAction(db: Executor, workspaceId: string, until
 }
 
 type Outcome = { status: "done" | "skipped"; result: Record<string, unknown> };
+/** What an action came to when it ran without an error. */
+export type ActionOutcome = Outcome;
+/** What performing an action came to: an outcome, or a failure that was handled (rescheduled, or failed for good). */
+export type ActionResult = Outcome | { status: "failed" | "retrying"; error: string };
 
 /**
  * Runs a claimed action: re-checks the case first (never message a customer who
@@ -100,56 +147,103 @@ type Outcome = { status: "done" | "skipped"; result: Record<string, unknown> };
  * idempotency key, writes the outcome to the timeline, and completes the claim.
  * A transient failure puts the action back with a delay; after MAX_RUNS it fails.
  */
-export async function performAction(deps: RecoveryDeps, action: ScheduledAction): Promise<Outcome | { status: "failed" | "retrying"; error: string }> {
+export async function performAction(deps: RecoveryDeps, action: ScheduledAction): Promise<ActionResult> {
   const at = await workspaceNow(deps, action.workspaceId);
   try {
     const outcome = await run(deps, action, at);
     await completeAction(deps, action, outcome.status, outcome.result);
     return outcome;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const retrying = action.runCount < MAX_RUNS;
-    deps.logger.error(`Action ${action.step} failed${retrying ? ", will try again" : ""}`, { actionId: action.id, error: message });
-    const guard = and(eq(scheduledActions.id, action.id), eq(scheduledActions.status, "running"), eq(scheduledActions.runCount, action.runCount));
-    if (retrying) {
-      const delay = 60_000 * 4 ** (action.runCount - 1);
-      await deps.db
-        .update(scheduledActions)
-        .set({ status: "pending", leaseUntil: null, lastError: message, dueAt: new Date(at.getTime() + delay) })
-        .where(guard);
-    } else {
-      await deps.db
-        .update(scheduledActions)
-        .set({ status: "failed", leaseUntil: null, lastError: message, completedAt: deps.clock.now() })
-        .where(guard);
-      await addTimeline(deps.db, {
-        workspaceId: action.workspaceId,
-        threadId: action.threadId,
-        caseId: action.caseId,
-        at,
-        actor: "reclaim",
-        kind: "action_failed",
-        summary: `Could not ${describe(action)} after ${action.runCount} tries: ${message}`,
-        outcome: "failed",
-        dedupeKey: `failed:${action.id}`,
-      });
-    }
-    return { status: retrying ? "retrying" : "failed", error: message };
+    return handleFailure(deps, action, at, error);
   }
+}
+
+/**
+ * performAction for a scheduler that completes in batches: runs the claimed
+ * action at `at` (the workspace's now) and handles a failure as performAction
+ * does, but leaves a done or skipped outcome for the caller to write with
+ * completeActions. Until then the action stays claimed: should the caller die
+ * first, the lease lapses and the action runs again (its side effects are
+ * idempotent by key).
+ */
+export async function runClaimedAction(deps: RecoveryDeps, action: ScheduledAction, at: Date): Promise<ActionResult> {
+  try {
+    return await run(deps, action, at);
+  } catch (error) {
+    return handleFailure(deps, action, at, error);
+  }
+}
+
+/** A transient failure: back to pending with a growing delay, or failed for good (with a timeline entry) after MAX_RUNS. */
+async function handleFailure(deps: RecoveryDeps, action: ScheduledAction, at: Date, error: unknown): Promise<ActionResult> {
+  const message = error instanceof Error ? error.message : String(error);
+  const retrying = action.runCount < MAX_RUNS;
+  deps.logger.error(`Action ${action.step} failed${retrying ? ", will try again" : ""}`, { actionId: action.id, error: message });
+  const guard = and(eq(scheduledActions.id, action.id), eq(scheduledActions.status, "running"), eq(scheduledActions.runCount, action.runCount));
+  if (retrying) {
+    const delay = 60_000 * 4 ** (action.runCount - 1);
+    await deps.db
+      .update(scheduledActions)
+      .set({ status: "pending", leaseUntil: null, lastError: message, dueAt: new Date(at.getTime() + delay) })
+      .where(guard);
+  } else {
+    await deps.db
+      .update(scheduledActions)
+      .set({ status: "failed", leaseUntil: null, lastError: message, completedAt: deps.clock.now() })
+      .where(guard);
+    await addTimeline(deps.db, {
+      workspaceId: action.workspaceId,
+      threadId: action.threadId,
+      caseId: action.caseId,
+      at,
+      actor: "reclaim",
+      kind: "action_failed",
+      summary: `Could not ${describe(action)} after ${action.runCount} tries: ${message}`,
+      outcome: "failed",
+      dedupeKey: `failed:${action.id}`,
+    });
+  }
+  return { status: retrying ? "retrying" : "failed", error: message };
 }
 
 /** Marks a claimed action finished, unless a newer run has claimed it since. */
 export async function completeAction(
   deps: Pick<RecoveryDeps, "db" | "clock">,
-  action: ScheduledAction,
+  action: Pick<ScheduledAction, "id" | "runCount">,
   status: "done" | "skipped",
   result: Record<string, unknown>,
 ) {
-  // Guarded by the run count: a worker whose lease lapsed and was re-claimed cannot overwrite the newer run.
-  await deps.db
-    .update(scheduledActions)
-    .set({ status, result, leaseUntil: null, completedAt: deps.clock.now() })
-    .where(and(eq(scheduledActions.id, action.id), eq(scheduledActions.status, "running"), eq(scheduledActions.runCount, action.runCount)));
+  await completeActions(deps, [{ action, status, result }]);
+}
+
+export type Completion = {
+  /** The claim being completed: its run count is the one the claim gave it. */
+  action: Pick<ScheduledAction, "id" | "runCount">;
+  status: "done" | "skipped";
+  result: Record<string, unknown>;
+};
+
+/**
+ * Marks claimed actions finished in one statement. Each row is guarded by its
+ * claim: still running, under the same run count. A worker whose lease lapsed
+ * and whose action was claimed again (run count + 1) cannot overwrite the newer
+ * run. Returns the ids it completed.
+ */
+export async function completeActions(deps: Pick<RecoveryDeps, "db" | "clock">, completions: readonly Completion[]): Promise<string[]> {
+  if (completions.length === 0) return [];
+  // Four array parameters whatever the batch size; results go as JSON text, parsed by the server.
+  const ids = completions.map((c) => c.action.id);
+  const runCounts = completions.map((c) => c.action.runCount);
+  const statuses = completions.map((c) => c.status);
+  const results = completions.map((c) => JSON.stringify(c.result));
+  const rows = await deps.db.execute(sql`
+    update scheduled_actions as a
+    set status = v.status, result = v.result::jsonb, lease_until = null, completed_at = ${deps.clock.now().toISOString()}::timestamptz
+    from unnest(${sql.param(ids)}::text[], ${sql.param(runCounts)}::int[], ${sql.param(statuses)}::text[], ${sql.param(results)}::text[])
+      as v(id, run_count, status, result)
+    where a.id = v.id and a.status = 'running' and a.run_count = v.run_count
+    returning a.id`);
+  return rowsOf<{ id: string }>(rows).map((r) => r.id);
 }
 
 function describe(action: ScheduledAction): string {
@@ -336,7 +430,8 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
   const reason = classifyDecline({ declineCode: lead.recoveryCase.declineCode, adviceCode: lead.recoveryCase.adviceCode });
   const sent = await deps.notifier.sendDunningEmail({
     workspaceId: action.workspaceId,
-    idempotencyKey: `email:${action.idempotencyKey}`,
+    idempotencyKey: dunningMessageKey(action.idempotencyKey),
+    threadId: action.threadId,
     to: customer.email,
     customerName: customer.name,
     locale: customer.locale,
@@ -347,6 +442,18 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
     updateUrl: link.url,
     finalActionAt,
     finalAction: policy.finalAction,
+  });
+  const billing = await deps.billing(action.workspaceId);
+  // Planned once per email whatever the run: a re-run after a crash plans nothing twice.
+  await billing.emailDelivered?.({
+    workspaceId: action.workspaceId,
+    customerId: customer.id,
+    threadId: action.threadId,
+    messageId: sent.messageId,
+    linkId: link.link.id,
+    sentAt: at,
+    step: { index, total: policy.emails.length, tone: step.tone },
+    declineCategory: reason.category,
   });
   await addTimeline(deps.db, {
     workspaceId: action.workspaceId,

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import { cardUpdateLinks, customers, dunningThreads, workspaces, type CardUpdateLink } from "@/server/db/schema";
 import type { Executor } from "./context";
 import type { RecoveryDeps } from "./ports";
@@ -50,13 +50,22 @@ export async function resolveCardUpdateLink(
   nowFor: (workspaceId: string) => Promise<Date>,
 ): Promise<ResolvedLink> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: "not_found", link: null, workspace: null, customer: null };
+  return resolveWhere(db, eq(cardUpdateLinks.tokenHash, hashLinkToken(token)), nowFor);
+}
+
+/** The same, by the link's id: for the sandbox's simulated customers, who hold the link without its token. */
+export async function resolveCardUpdateLinkById(db: Executor, linkId: string, nowFor: (workspaceId: string) => Promise<Date>): Promise<ResolvedLink> {
+  return resolveWhere(db, eq(cardUpdateLinks.id, linkId), nowFor);
+}
+
+async function resolveWhere(db: Executor, where: SQL, nowFor: (workspaceId: string) => Promise<Date>): Promise<ResolvedLink> {
   const [row] = await db
     .select({ link: cardUpdateLinks, workspace: workspaces, customer: customers, thread: dunningThreads })
     .from(cardUpdateLinks)
     .innerJoin(workspaces, eq(workspaces.id, cardUpdateLinks.workspaceId))
     .innerJoin(customers, eq(customers.id, cardUpdateLinks.customerId))
     .innerJoin(dunningThreads, eq(dunningThreads.id, cardUpdateLinks.threadId))
-    .where(eq(cardUpdateLinks.tokenHash, hashLinkToken(token)));
+    .where(where);
   if (!row) return { state: "not_found", link: null, workspace: null, customer: null };
   const base = {
     link: row.link,

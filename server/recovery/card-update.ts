@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 import { cardUpdateLinks, customers, invoices, type CardUpdateLink, paymentAttempts, recoveryCases, scheduledActions, sequenceVersions, subscriptions } from "@/server/db/schema";
-import { resolveCardUpdateLink, type LinkState } from "./card-update-links";
+import { resolveCardUpdateLink, resolveCardUpdateLinkById, type LinkState } from "./card-update-links";
 import { markCaseRecovered, sendReceipts, type RecoveredCase } from "./close";
 import { addTimeline, workspaceNow } from "./context";
 import { classifyDecline } from "./decline";
@@ -168,9 +168,12 @@ export const LINK_PROCESSING_MS = 60_000;
  */
 export async function completeCardUpdate(
   deps: RecoveryDeps,
-  args: { token: string; paymentMethodRef: string; paymentMethodLabel: string },
+  args: ({ token: string } | { linkId: string }) & { paymentMethodRef: string; paymentMethodLabel: string },
 ): Promise<CardUpdateResult> {
-  const resolved = await resolveCardUpdateLink(deps.db, args.token, (workspaceId) => workspaceNow(deps, workspaceId));
+  const nowFor = (workspaceId: string) => workspaceNow(deps, workspaceId);
+  const resolve = () =>
+    "token" in args ? resolveCardUpdateLink(deps.db, args.token, nowFor) : resolveCardUpdateLinkById(deps.db, args.linkId, nowFor);
+  const resolved = await resolve();
   if (resolved.state !== "valid" || !resolved.link || !resolved.customer) return { state: resolved.state as Exclude<LinkState, "valid"> };
   const { link, customer } = resolved;
   const realNow = deps.clock.now();
@@ -186,11 +189,16 @@ export async function completeCardUpdate(
     )
     .returning({ id: cardUpdateLinks.id });
   if (held.length === 0) {
-    const again = await resolveCardUpdateLink(deps.db, args.token, (workspaceId) => workspaceNow(deps, workspaceId));
+    const again = await resolve();
     return again.state === "valid" ? { state: "busy" } : { state: again.state as Exclude<LinkState, "valid"> };
   }
   try {
-    return await chargeWithNewCard(deps, { link, customerExternalId: customer.externalId, ...args });
+    return await chargeWithNewCard(deps, {
+      link,
+      customerExternalId: customer.externalId,
+      paymentMethodRef: args.paymentMethodRef,
+      paymentMethodLabel: args.paymentMethodLabel,
+    });
   } finally {
     await deps.db.update(cardUpdateLinks).set({ processingUntil: null }).where(eq(cardUpdateLinks.id, link.id));
   }

@@ -23,5 +23,6 @@ export class VirtualClock implements Clock {
   }
 }
 
-export const HOUR = 60 * 60 * 1000;
+export const MINUTE = 60 * 1000;
+export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;

@@ -33,6 +33,8 @@ export type PaymentFailedEvent = {
   decline: DeclineInput;
   /** The first failure, or a later failure of the provider's own retry. */
   source: "initial" | "provider_retry";
+  /** Real money or not (Stripe's `livemode`); the sandbox is never live. Defaults from the provider. */
+  livemode?: boolean;
   providerRef?: string | null;
 };
 
@@ -135,6 +137,7 @@ export async function recordPaymentFailure(deps: RecoveryDeps, event: PaymentFai
         adviceCode: classification.adviceCode,
         amount: invoice.amountDue,
         currency: invoice.currency,
+        livemode: event.livemode ?? event.provider !== "sandbox",
         needsAttention: terminal !== null,
         openedAt: now,
         closedAt: terminal ? now : null,

@@ -36,12 +36,33 @@ export interface BillingProvider {
     subscriptionExternalId: string | null;
     idempotencyKey: string;
   }): Promise<void>;
+  /**
+   * A dunning email reached the customer. The sandbox's simulated customers
+   * decide here, by its seeded model, whether and when they open it, click its
+   * link and put a new card on file. Real providers leave it out.
+   */
+  emailDelivered?(email: DeliveredEmail): Promise<void>;
 }
+
+export type DeliveredEmail = {
+  workspaceId: string;
+  customerId: string;
+  threadId: string;
+  /** The outbox message. */
+  messageId: string;
+  /** The card-update link the email carries. */
+  linkId: string;
+  sentAt: Date;
+  step: { index: number; total: number; tone: Tone };
+  declineCategory: string;
+};
 
 export type MoneyLine = { invoiceNumber: string; amount: number; currency: string };
 
 export type DunningEmail = {
   workspaceId: string;
+  /** The customer's dunning thread: opens and clicks of this email land on its timeline. */
+  threadId: string;
   /** Same key, same email: a re-run action sends nothing new. */
   idempotencyKey: string;
   to: string;

@@ -1,5 +1,5 @@
 import type { ScheduledAction } from "@/server/db/schema";
-import { claimDueActions, performAction } from "@/server/recovery/actions";
+import { claimDueWithClocks, claimedNow, completeActions, runClaimedAction, type ActionResult, type Completion } from "@/server/recovery/actions";
 import type { RecoveryDeps } from "@/server/recovery/ports";
 
 export type LocalDriverOptions = {
@@ -9,8 +9,18 @@ export type LocalDriverOptions = {
   batchSize?: number;
   /** Actions performed at once. */
   concurrency?: number;
-  /** What to do with a claimed action: the domain's performAction (the bench swaps it to measure the loop alone). */
-  perform?: (deps: RecoveryDeps, action: ScheduledAction) => Promise<unknown>;
+  /**
+   * Finished actions are completed together in one statement, at the end of the
+   * round, or once the oldest of them has waited this long (a slow action does
+   * not hold the others' completions, and so their leases, back).
+   */
+  completeWithinMs?: number;
+  /**
+   * What to do with a claimed action at `at` (its workspace's now): the domain's
+   * runClaimedAction, whose done or skipped outcome the driver then completes.
+   * The bench swaps it to measure the driver's own machinery.
+   */
+  perform?: (deps: RecoveryDeps, action: ScheduledAction, at: Date) => Promise<ActionResult>;
 };
 
 export type LocalDriver = {
@@ -27,12 +37,18 @@ export type LocalDriver = {
  * FOR UPDATE SKIP LOCKED (so any number of these loops, in any number of
  * processes, never run one action twice) and performs them with the domain's
  * own code. Survives restarts: everything due is in the database.
+ *
+ * A round costs the database two statements besides the actions' own work:
+ * the claim (which returns the rows and their workspaces' clocks) and one
+ * guarded completion of everything that finished. A crash before that completion loses
+ * nothing: the leases lapse and the actions run again, idempotently.
  */
 export function createLocalDriver(deps: RecoveryDeps, options: LocalDriverOptions = {}): LocalDriver {
   const pollMs = options.pollMs ?? 500;
   const batchSize = options.batchSize ?? 50;
   const concurrency = options.concurrency ?? 8;
-  const perform = options.perform ?? performAction;
+  const completeWithinMs = options.completeWithinMs ?? 1_000;
+  const perform = options.perform ?? runClaimedAction;
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
@@ -40,15 +56,23 @@ export function createLocalDriver(deps: RecoveryDeps, options: LocalDriverOption
   let wakeRequested = false;
 
   async function tick(): Promise<number> {
-    const claimed = await claimDueActions(deps, batchSize);
+    const claimed = await claimDueWithClocks(deps, batchSize);
+    if (claimed.length === 0) return 0;
+    const completions = completionBuffer(deps, completeWithinMs);
     let index = 0;
     const workers = Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
       while (index < claimed.length) {
-        const action = claimed[index++]!;
-        await perform(deps, action);
+        const next = claimed[index++]!;
+        const { action } = next;
+        const result = await perform(deps, action, await claimedNow(deps, next));
+        if (result.status === "done" || result.status === "skipped") completions.add({ action, status: result.status, result: result.result });
       }
     });
-    await Promise.all(workers);
+    // Whatever one worker hit, what the others finished is still completed.
+    const settled = await Promise.allSettled(workers);
+    await completions.flush();
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
     return claimed.length;
   }
 
@@ -89,5 +113,43 @@ export function createLocalDriver(deps: RecoveryDeps, options: LocalDriverOption
       if (timer) clearTimeout(timer);
       await current;
     },
+  };
+}
+
+/**
+ * Collects a round's finished actions and writes them with completeActions: all
+ * at once when the round ends, earlier for the ones that have waited
+ * `withinMs`. One write at a time. A write that fails is logged and leaves its
+ * actions claimed: their leases lapse and they run again.
+ */
+function completionBuffer(deps: RecoveryDeps, withinMs: number) {
+  let pending: Completion[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+
+  function write() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return writing;
+    writing = writing.then(async () => {
+      try {
+        await completeActions(deps, batch);
+      } catch (error) {
+        deps.logger.error(`Could not mark ${batch.length} finished actions complete; they run again when their leases lapse`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+    return writing;
+  }
+
+  return {
+    add(completion: Completion) {
+      pending.push(completion);
+      timer ??= setTimeout(() => void write(), withinMs);
+    },
+    flush: () => write(),
   };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { cache } from "react";
 import { getBranding } from "@/server/messaging/branding";
+import { recordLinkVisit } from "@/server/messaging/tracking";
 import { listOpenInvoicesOfThread } from "@/server/queries/card-update-page";
 import { resolveCardUpdateLink, type ResolvedLink } from "@/server/recovery/card-update-links";
 import { workspaceNow } from "@/server/recovery/context";
@@ -46,6 +47,10 @@ export const loadCardUpdatePage = cache(async (token: string): Promise<CardUpdat
   if (resolved.state === "not_found" || !resolved.workspace || !resolved.link || !resolved.customer) {
     return { state: "not_found", merchant: null };
   }
+  // The customer came through the email's link: a click for that email (once per request: this loader is cached).
+  await recordLinkVisit(deps, { linkId: resolved.link.id }).catch((error: unknown) => {
+    deps.logger.warn("Could not record a card-update link visit", { error: error instanceof Error ? error.message : String(error) });
+  });
   const merchant = await merchantOf(deps, resolved.workspace);
   if (resolved.state !== "valid") return { state: resolved.state, merchant };
 

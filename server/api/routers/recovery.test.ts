@@ -1,13 +1,26 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { eq, inArray } from "drizzle-orm";
+import { ZodError } from "zod";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createCaller } from "@/server/api/root";
 import type { ContextUser } from "@/server/api/trpc";
-import { workspaces, type Workspace } from "@/server/db/schema";
+import { customers, recoveryCases, sandboxCustomers, sandboxPaymentMethods, workspaces, type Workspace } from "@/server/db/schema";
 import { createWorkspace } from "@/server/queries/workspaces";
+import type { RecoveryDeps } from "@/server/recovery/ports";
 import { createTestUser, openTestDatabase, testContext } from "@/server/testing/database";
+import { createHarness } from "@/server/testing/recovery";
+
+// The router runs the domain with this process's dependencies; here they are the test database's.
+const runtime = vi.hoisted(() => ({ deps: null as RecoveryDeps | null }));
+vi.mock("@/server/runtime", () => ({
+  getRecoveryDeps: async () => {
+    if (!runtime.deps) throw new Error("The test's recovery deps are not set");
+    return runtime.deps;
+  },
+}));
 
 const database = await openTestDatabase();
+runtime.deps = createHarness(database).deps;
 
 let owner: ContextUser;
 let sandbox: Workspace;
@@ -21,6 +34,15 @@ beforeAll(async () => {
   await database.db.update(workspaces).set({ mode: "live" }).where(eq(workspaces.id, live.id));
   api = createCaller(testContext(database, owner));
 });
+
+/** The validation messages of a refused call, by field. */
+function fieldMessages(error: TRPCError): Record<string, string[]> {
+  expect(error.code).toBe("BAD_REQUEST");
+  expect(error.cause).toBeInstanceOf(ZodError);
+  const byField: Record<string, string[]> = {};
+  for (const issue of (error.cause as ZodError).issues) (byField[issue.path.join(".")] ??= []).push(issue.message);
+  return byField;
+}
 
 async function failure(promise: Promise<unknown>): Promise<TRPCError> {
   try {
@@ -77,6 +99,70 @@ describe("recovery router", () => {
     expect(email.code).toBe("BAD_REQUEST");
     expect(email.message).toMatch(/one customer/);
     expect((await failure(api.recovery.simulate({ workspaceId: sandbox.id, declineCode: "mix", count: 201 }))).code).toBe("BAD_REQUEST");
+  });
+
+  it("simulates with a failing test card: the case has its decline code, the card on file its last four digits", async () => {
+    const ws = await createWorkspace(database.db, { name: "Router test card", ownerId: owner.id });
+    const result = await api.recovery.simulate({ workspaceId: ws.id, testCard: "4000 0000 0000 0127", count: 2 });
+    expect(result.caseIds).toHaveLength(2);
+    expect(result.ignored).toBe(0);
+    expect(Object.values(result.byStatus).reduce((sum, n) => sum + n, 0)).toBe(2);
+    for (const caseId of result.caseIds) {
+      const found = await api.recovery.get({ workspaceId: ws.id, caseId });
+      expect(found.recoveryCase).toMatchObject({ workspaceId: ws.id, declineCode: "incorrect_cvc" });
+    }
+    const cards = await database.db
+      .select({ brand: sandboxPaymentMethods.brand, last4: sandboxPaymentMethods.last4, failsWith: sandboxPaymentMethods.failsWith })
+      .from(recoveryCases)
+      .innerJoin(customers, eq(customers.id, recoveryCases.customerId))
+      .innerJoin(sandboxPaymentMethods, eq(sandboxPaymentMethods.id, customers.defaultPaymentMethodRef))
+      .where(inArray(recoveryCases.id, result.caseIds));
+    expect(cards).toEqual([
+      { brand: "visa", last4: "0127", failsWith: "incorrect_cvc" },
+      { brand: "visa", last4: "0127", failsWith: "incorrect_cvc" },
+    ]);
+    // Generated at random: played by the sandbox's behaviour model.
+    const played = await database.db
+      .select({ simulated: sandboxCustomers.simulated })
+      .from(sandboxCustomers)
+      .where(eq(sandboxCustomers.workspaceId, ws.id));
+    expect(played).toEqual([{ simulated: true }, { simulated: true }]);
+  });
+
+  it("marks a customer simulated for the merchant's own address as played by a person", async () => {
+    const ws = await createWorkspace(database.db, { name: "Router own address", ownerId: owner.id });
+    for (const input of [{ declineCode: "insufficient_funds" }, { testCard: "4000000000000002" }]) {
+      await api.recovery.simulate({ workspaceId: ws.id, ...input, count: 1, customerEmail: "merchant@example.com" });
+    }
+    const played = await database.db
+      .select({ simulated: sandboxCustomers.simulated, email: customers.email })
+      .from(sandboxCustomers)
+      .innerJoin(customers, eq(customers.id, sandboxCustomers.customerId))
+      .where(eq(sandboxCustomers.workspaceId, ws.id));
+    expect(played).toEqual([{ simulated: false, email: "merchant@example.com" }]);
+  });
+
+  it("refuses a test card that succeeds or is unknown, and both or neither ways to fail, on the right field", async () => {
+    const succeeds = fieldMessages(await failure(api.recovery.simulate({ workspaceId: sandbox.id, testCard: "4242 4242 4242 4242", count: 1 })));
+    expect(Object.keys(succeeds)).toEqual(["testCard"]);
+    expect(succeeds.testCard![0]).toMatch(/charges succeed.*Choose one of the failing test cards/);
+
+    const unknown = fieldMessages(await failure(api.recovery.simulate({ workspaceId: sandbox.id, testCard: "5105-1051-0510-5100", count: 1 })));
+    expect(Object.keys(unknown)).toEqual(["testCard"]);
+    expect(unknown.testCard![0]).toMatch(/is not one of the sandbox's test cards\. Choose one of the failing test cards/);
+
+    const both = fieldMessages(
+      await failure(api.recovery.simulate({ workspaceId: sandbox.id, declineCode: "mix", testCard: "4000000000009995", count: 1 })),
+    );
+    expect(both.declineCode).toEqual(["Choose either a decline code or a test card, not both."]);
+    expect(both.testCard).toEqual(["Choose either a decline code or a test card, not both."]);
+
+    const neither = fieldMessages(await failure(api.recovery.simulate({ workspaceId: sandbox.id, count: 1 })));
+    expect(neither.declineCode).toEqual(["Choose a decline code (or a realistic mix), or a failing test card."]);
+    expect(neither.testCard).toEqual(["Choose a decline code (or a realistic mix), or a failing test card."]);
+
+    // The sandbox workspace was never touched.
+    expect(await api.recovery.counts({ workspaceId: sandbox.id })).toEqual({ open: 0, recovered: 0, lost: 0, silenced: 0, cancelled: 0 });
   });
 
   it("answers NOT_FOUND for a case that is not in the workspace", async () => {

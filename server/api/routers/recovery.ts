@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { router, workspaceProcedure, workspaceProcedureWith } from "@/server/api/trpc";
-import { simulateFailedRenewals, simulateFailureInput } from "@/server/billing/sandbox/simulate";
+import { requireOneFailure, simulateFailedRenewals, simulateFailureFields } from "@/server/billing/sandbox/simulate";
 import { caseStatuses, type CaseStatus, type Workspace } from "@/server/db/schema";
 import { DAY, HOUR, systemClock } from "@/server/recovery/clock";
 import { workspaceNow } from "@/server/recovery/context";
@@ -91,10 +91,13 @@ export const recoveryRouter = router({
 
   simulate: workspaceProcedureWith("workspace.manage")
     .input(
-      simulateFailureInput.omit({ timezone: true }).refine((v) => !v.customerEmail || v.count === 1, {
-        message: "A customer email can only be used when simulating one customer.",
-        path: ["customerEmail"],
-      }),
+      simulateFailureFields
+        .omit({ timezone: true })
+        .superRefine(requireOneFailure)
+        .refine((v) => !v.customerEmail || v.count === 1, {
+          message: "A customer email can only be used when simulating one customer.",
+          path: ["customerEmail"],
+        }),
     )
     .mutation(async ({ ctx, input }) => {
       requireSandbox(ctx.workspace);
@@ -116,7 +119,7 @@ export const recoveryRouter = router({
         const moved = await advanceToNextAction(deps, workspaceId);
         if (moved) return { ...moved, target: moved.to, nothingPlanned: false };
         const now = await workspaceNow(deps, workspaceId);
-        return { from: now, to: now, target: now, performed: 0, remaining: false, nothingPlanned: true };
+        return { from: now, to: now, target: now, performed: 0, customerEvents: 0, remaining: false, nothingPlanned: true };
       }
       const from = await workspaceNow(deps, workspaceId);
       const target =
@@ -126,7 +129,7 @@ export const recoveryRouter = router({
       }
       if (target.getTime() <= from.getTime()) {
         // A continuation another tab already finished: nothing left to run.
-        return { from, to: from, target: from, performed: 0, remaining: false, nothingPlanned: false };
+        return { from, to: from, target: from, performed: 0, customerEvents: 0, remaining: false, nothingPlanned: false };
       }
       const moved = await advanceSandboxClock(deps, { workspaceId, to: target, maxActions: MAX_ACTIONS_PER_REQUEST });
       return { ...moved, target, nothingPlanned: false };

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { customers, invoices, sandboxCharges, sandboxPaymentMethods } from "@/server/db/schema";
 import type { BillingProvider, ChargeResult } from "@/server/recovery/ports";
+import { planSandboxEngagement } from "./engagement";
 import { retrySucceeds } from "./model";
 
 /**
@@ -13,6 +14,8 @@ export function createSandboxProvider(db: Db, options: { seed?: string } = {}): 
   const seed = options.seed ?? "reclaim-sandbox";
   return {
     name: "sandbox",
+
+    emailDelivered: (email) => planSandboxEngagement(db, seed, email),
 
     async retryInvoice({ workspaceId, invoiceExternalId, idempotencyKey, at }): Promise<ChargeResult> {
       const [previous] = await db

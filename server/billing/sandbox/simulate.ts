@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { customers, sandboxPaymentMethods } from "@/server/db/schema";
+import { customers, sandboxCustomers, sandboxPaymentMethods } from "@/server/db/schema";
 import { workspaceNow } from "@/server/recovery/context";
 import { classifyDecline, knownDeclineCodes } from "@/server/recovery/decline";
 import { recordPaymentFailure, type PaymentFailedResult } from "@/server/recovery/open-case";
@@ -35,12 +35,53 @@ export const realisticMix: ReadonlyArray<{ code: string; weight: number }> = [
   { code: "revocation_of_authorization", weight: 2 },
 ];
 
-export const simulateFailureInput = z.object({
+/** The test cards whose charges fail: the ones a failed renewal can be simulated with. */
+export const failingTestCards = testCards.filter(
+  (c): c is Extract<(typeof testCards)[number], { failsWith: string }> => c.failsWith !== null,
+);
+
+/** "4000000000009995" as "4000 0000 0000 9995". */
+export function formatCardNumber(number: string): string {
+  return number.replace(/(\d{4})(?=\d)/g, "$1 ");
+}
+
+const exampleFailingCard = failingTestCards.find((c) => c.failsWith === "insufficient_funds") ?? failingTestCards[0]!;
+const pickAFailingCard = `Choose one of the failing test cards, such as ${formatCardNumber(exampleFailingCard.number)} (${exampleFailingCard.label.toLowerCase()}).`;
+
+const testCardNumber = z
+  .string()
+  .transform((v) => v.replace(/[\s-]/g, ""))
+  .superRefine((number, ctx) => {
+    if (!/^\d{12,19}$/.test(number)) {
+      ctx.addIssue({ code: "custom", message: `Enter a test card number: 12 to 19 digits, spaces or dashes allowed. ${pickAFailingCard}` });
+      return;
+    }
+    const known = testCards.find((c) => c.number === number);
+    if (!known) {
+      ctx.addIssue({ code: "custom", message: `${formatCardNumber(number)} is not one of the sandbox's test cards. ${pickAFailingCard}` });
+    } else if (known.failsWith === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${formatCardNumber(number)} is a test card whose charges succeed, so the renewal would not fail. ${pickAFailingCard}`,
+      });
+    }
+  });
+
+/**
+ * The fields of a simulation. A plain object so callers can `omit` or `extend`
+ * it; the rule that exactly one of `declineCode` and `testCard` is given is
+ * `requireOneFailure`, applied by `simulateFailureInput`.
+ */
+export const simulateFailureFields = z.object({
+  /** A decline code from the list, or "mix" for a realistic mix. */
   declineCode: z
     .string()
     .trim()
     .toLowerCase()
-    .refine((c) => c === "mix" || knownDeclineCodes.some((k) => k.code === c), "Choose a decline code from the list, or a realistic mix."),
+    .refine((c) => c === "mix" || knownDeclineCodes.some((k) => k.code === c), "Choose a decline code from the list, or a realistic mix.")
+    .optional(),
+  /** One of the failing test cards (spaces and dashes allowed): the renewal fails with its decline code. */
+  testCard: testCardNumber.optional(),
   count: z.coerce.number().int("Give a whole number of customers.").min(1, "Simulate at least 1 customer.").max(200, "Simulate at most 200 customers at once."),
   amount: z.coerce.number().int().min(50, "The amount must be at least 0.50.").max(10_000_000).optional(),
   currency: z
@@ -56,6 +97,19 @@ export const simulateFailureInput = z.object({
     .refine(isValidTimezone, "Use a timezone name such as Europe/Berlin.")
     .optional(),
 });
+
+/** Exactly one way to fail: a decline code or a test card. The error is on both fields, so whichever one a form shows carries it. */
+export function requireOneFailure(value: { declineCode?: string; testCard?: string }, ctx: z.RefinementCtx): void {
+  const both = value.declineCode !== undefined && value.testCard !== undefined;
+  const neither = value.declineCode === undefined && value.testCard === undefined;
+  if (!both && !neither) return;
+  const message = both
+    ? "Choose either a decline code or a test card, not both."
+    : "Choose a decline code (or a realistic mix), or a failing test card.";
+  for (const field of ["declineCode", "testCard"] as const) ctx.addIssue({ code: "custom", message, path: [field] });
+}
+
+export const simulateFailureInput = simulateFailureFields.superRefine(requireOneFailure);
 export type SimulateFailureInput = z.input<typeof simulateFailureInput>;
 
 function pick<T>(items: readonly T[], key: string): T {
@@ -73,9 +127,12 @@ function pickWeighted(key: string): string {
 
 /**
  * Simulates failed renewals in a sandbox workspace: for each customer, a card
- * that fails with the chosen code, a subscription, an open invoice, and the
+ * that fails with the chosen code (or the chosen failing test card, with its
+ * brand and last four digits), a subscription, an open invoice, and the
  * failure event the billing provider would send. Each goes through the same
- * `recordPaymentFailure` as a real webhook.
+ * `recordPaymentFailure` as a real webhook. Customers generated at random are
+ * marked as played by the behaviour model; one simulated for an address the
+ * merchant typed, as played by a person.
  */
 export async function simulateFailedRenewals(
   deps: RecoveryDeps,
@@ -83,22 +140,26 @@ export async function simulateFailedRenewals(
 ): Promise<PaymentFailedResult[]> {
   const input = simulateFailureInput.parse(args);
   const now = await workspaceNow(deps, args.workspaceId);
+  const chosenCard = input.testCard ? failingTestCards.find((c) => c.number === input.testCard)! : null;
+  // A customer simulated for an address the merchant typed is played by a person through the outbox; any other by the behaviour model.
+  const typedAddress = Boolean(input.customerEmail) && input.count === 1;
   const results: PaymentFailedResult[] = [];
   for (let i = 0; i < input.count; i++) {
     const id = crypto.randomBytes(6).toString("hex");
-    const code = input.declineCode === "mix" ? pickWeighted(`mix:${id}`) : input.declineCode;
+    const code = chosenCard ? chosenCard.failsWith : input.declineCode === "mix" ? pickWeighted(`mix:${id}`) : input.declineCode!;
     const first = pick(firstNames, `first:${id}`);
     const last = pick(lastNames, `last:${id}`);
     const plan = pick(plans, `plan:${id}`);
-    const email = input.customerEmail && input.count === 1 ? input.customerEmail : `${first}.${last}.${id}@example.com`.toLowerCase();
-    const externalId = input.customerEmail && input.count === 1 ? `cus_sbx_${crypto.createHash("sha256").update(email).digest("hex").slice(0, 14)}` : `cus_sbx_${id}`;
+    const email = typedAddress ? input.customerEmail! : `${first}.${last}.${id}@example.com`.toLowerCase();
+    const externalId = typedAddress ? `cus_sbx_${crypto.createHash("sha256").update(email).digest("hex").slice(0, 14)}` : `cus_sbx_${id}`;
     const timezone = input.timezone ?? pick(timezones, `tz:${id}`);
     // Plan prices are in cents; in a currency without minor units (JPY, KRW…) scale them to a plausible price.
     const zeroDecimal = new Intl.NumberFormat("en", { style: "currency", currency: input.currency.toUpperCase() }).resolvedOptions().maximumFractionDigits === 0;
     const amount = input.amount ?? (zeroDecimal ? Math.round((plan.amount * 1.5) / 100) * 100 : plan.amount);
 
     const customerId = await ensureSandboxCustomer(deps, { workspaceId: args.workspaceId, externalId, email, name: `${first} ${last}`, timezone });
-    const card = testCards.find((c) => c.failsWith === code);
+    await recordWhoPlays(deps, { workspaceId: args.workspaceId, customerId, simulated: !typedAddress });
+    const card = chosenCard ?? testCards.find((c) => c.failsWith === code);
     const [pm] = await deps.db
       .insert(sandboxPaymentMethods)
       .values({
@@ -141,6 +202,17 @@ async function ensureSandboxCustomer(
     .onConflictDoUpdate({ target: [customers.workspaceId, customers.provider, customers.externalId], set: { email: c.email } })
     .returning({ id: customers.id });
   return row!.id;
+}
+
+/**
+ * Marks who plays a sandbox customer: the behaviour model (`simulated`) or a
+ * person. Idempotent: one row per customer. A person-played customer stays
+ * person-played; simulating a model-played one again changes nothing.
+ */
+async function recordWhoPlays(deps: RecoveryDeps, c: { workspaceId: string; customerId: string; simulated: boolean }): Promise<void> {
+  const insert = deps.db.insert(sandboxCustomers).values(c);
+  if (c.simulated) await insert.onConflictDoNothing({ target: sandboxCustomers.customerId });
+  else await insert.onConflictDoUpdate({ target: sandboxCustomers.customerId, set: { simulated: false } });
 }
 
 export const testCardInput = z.object({

@@ -20,3 +20,4 @@ export * from "./sandbox-clocks";
 export * from "./sandbox-payment-methods";
 export * from "./sandbox-charges";
 export * from "./branding";
+export * from "./sandbox-customers";

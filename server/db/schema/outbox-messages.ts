@@ -1,4 +1,4 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { workspaces } from "./workspaces";
 
 export const outboxChannels = ["email", "sms"] as const;
@@ -31,6 +31,16 @@ export const outboxMessages = pgTable(
     /** "sending" until the transport accepted it; a row left "sending" by a crash is delivered again on the next send. */
     status: text("status", { enum: ["sending", "sent"] }).notNull().default("sent"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    /**
+     * Engagement, where it can be known: the open pixel's id (random, unguessable) and what it and
+     * the card-update link recorded. Opens are a lower bound (images blocked) and an upper bound
+     * (mail privacy proxies fetch every image) at once, so they are shown as "where known".
+     */
+    trackingId: text("tracking_id").unique(),
+    firstOpenedAt: timestamp("first_opened_at", { mode: "date", withTimezone: true }),
+    openCount: integer("open_count").notNull().default(0),
+    firstClickedAt: timestamp("first_clicked_at", { mode: "date", withTimezone: true }),
+    clickCount: integer("click_count").notNull().default(0),
     createdAt: timestamp("created_at", { mode: "date", withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

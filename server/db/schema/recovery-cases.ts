@@ -54,6 +54,11 @@ export const recoveryCases = pgTable(
     /** Do-not-contact and similar cases the merchant should look at. */
     needsAttention: boolean("needs_attention").notNull().default(false),
     cardUpdaterResult: text("card_updater_result"),
+    /**
+     * Real money (a live billing account) or play money (the sandbox, a provider's test mode). Reports
+     * filter on it so sandbox and live figures are never mixed, even in a workspace that went live.
+     */
+    livemode: boolean("livemode").notNull().default(false),
     openedAt: timestamp("opened_at", { mode: "date", withTimezone: true }).notNull(),
     closedAt: timestamp("closed_at", { mode: "date", withTimezone: true }),
     recoveredAmount: integer("recovered_amount"),
@@ -66,6 +71,9 @@ export const recoveryCases = pgTable(
     uniqueIndex("recovery_cases_invoice_idx").on(t.workspaceId, t.invoiceId),
     index("recovery_cases_workspace_status_idx").on(t.workspaceId, t.status, t.openedAt),
     index("recovery_cases_thread_idx").on(t.threadId),
+    // Reports: cases opened in a period, and cases closed (recovered) in a period.
+    index("recovery_cases_report_opened_idx").on(t.workspaceId, t.livemode, t.openedAt),
+    index("recovery_cases_report_closed_idx").on(t.workspaceId, t.livemode, t.closedAt),
   ],
 );
 

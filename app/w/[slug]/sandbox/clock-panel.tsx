@@ -54,7 +54,7 @@ export function ClockPanel({
   const [source, setSource] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ performed: number; at: Date } | null>(null);
-  const [result, setResult] = useState<{ performed: number; to: Date; nothingPlanned: boolean } | null>(null);
+  const [result, setResult] = useState<{ performed: number; customerEvents: number; to: Date; nothingPlanned: boolean } | null>(null);
   const pendingKey = running ? source : null;
 
   const run = async (key: string, by: By) => {
@@ -63,16 +63,19 @@ export function ClockPanel({
     setResult(null);
     setProgress(null);
     let performed = 0;
+    let customerEvents = 0;
     try {
       let step = await advance.mutateAsync({ workspaceId, by });
       performed += step.performed;
+      customerEvents += step.customerEvents;
       // One request runs a bounded number of actions; keep going until the clock reaches the target.
       while (step.remaining) {
         setProgress({ performed, at: step.to });
         step = await advance.mutateAsync({ workspaceId, by: { until: step.target } });
         performed += step.performed;
+        customerEvents += step.customerEvents;
       }
-      setResult({ performed, to: step.to, nothingPlanned: step.nothingPlanned });
+      setResult({ performed, customerEvents, to: step.to, nothingPlanned: step.nothingPlanned });
     } catch {
       // advance.error holds the reason and is shown below.
     } finally {
@@ -206,7 +209,11 @@ export function ClockPanel({
               <Alert tone="info">Nothing is planned, so the clock did not move. Simulate failed renewals first.</Alert>
             ) : (
               <Alert tone="success">
-                Ran {result.performed} {result.performed === 1 ? "action" : "actions"}, clock now <LocalTime date={result.to} />.
+                Ran {result.performed} {result.performed === 1 ? "action" : "actions"}
+                {result.customerEvents > 0
+                  ? `; simulated customers did ${result.customerEvents} ${result.customerEvents === 1 ? "thing" : "things"} (opened an email, followed a link or put a new card on file)`
+                  : ""}
+                , clock now <LocalTime date={result.to} />.
               </Alert>
             )
           ) : null}

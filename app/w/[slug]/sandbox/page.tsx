@@ -48,7 +48,7 @@ export default async function SandboxPage({ params }: { params: Promise<{ slug: 
     <>
       <PageHeader
         title="Sandbox"
-        description="Try the whole recovery loop without real money or real customers. Simulate customers whose renewal payment fails with a decline of your choice; Reclaim classifies each one and plans its retries and emails. Then move this workspace's test clock forward: everything that falls due runs in order at its simulated time, just as it would in live mode, and the emails land in the sandbox outbox below instead of anyone's inbox."
+        description="Try the whole recovery loop without real money or real customers. Simulate customers whose renewal payment fails with a decline of your choice; Reclaim classifies each one and plans its retries and emails. Then move this workspace's test clock forward: everything that falls due runs in order at its simulated time, just as it would in live mode, and the emails land in the sandbox outbox below instead of anyone's inbox. Customers the sandbox generates behave like real ones, by a seeded model: some open the emails, some follow the link, some put a new card on file."
       />
       <div className="space-y-6">
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 lg:items-start">
@@ -132,6 +132,7 @@ export default async function SandboxPage({ params }: { params: Promise<{ slug: 
                       </p>
                       <p className="mt-0.5 truncate text-xs text-zinc-500">
                         To {m.to}
+                        {m.firstClickedAt ? " · Opened and clicked" : m.firstOpenedAt ? " · Opened" : ""}
                         {m.caseId ? (
                           <>
                             {" · "}

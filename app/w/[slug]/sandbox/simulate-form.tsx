@@ -9,12 +9,31 @@ import { Alert, Card, CardHeader } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import { useTRPC } from "@/components/trpc";
 import { fieldError, formError } from "@/components/trpc-errors";
+import { testCards } from "@/server/billing/sandbox/test-cards";
 import { currencyDigits } from "../recoveries/_components/format";
 import { caseStatusLabels, type CaseStatusName } from "../recoveries/_components/labels";
 
 export type DeclineGroup = { category: string; label: string; codes: { code: string; label: string }[] };
 
 const currencies = ["usd", "eur", "gbp", "cad", "aud", "jpy", "inr", "brl", "chf", "sek"];
+
+type FailWith = "declineCode" | "testCard";
+
+/** The test cards whose charges fail, as "4000 0000 0000 9995". */
+const failingCards = testCards.flatMap((c) =>
+  c.failsWith
+    ? [
+        {
+          number: c.number,
+          spaced: c.number.replace(/(\d{4})(?=\d)/g, "$1 "),
+          brand: c.brand[0]!.toUpperCase() + c.brand.slice(1),
+          label: c.label,
+          failsWith: c.failsWith,
+        },
+      ]
+    : [],
+);
+const defaultCard = failingCards.find((c) => c.failsWith === "insufficient_funds") ?? failingCards[0]!;
 
 /** "49.90" in the currency's minor units (4990; 49 for JPY), or an error for a person. */
 function toMinorUnits(value: string, currency: string): { amount?: number; error?: string } {
@@ -42,7 +61,9 @@ export function SimulateForm({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const [failWith, setFailWith] = useState<FailWith>("declineCode");
   const [declineCode, setDeclineCode] = useState("mix");
+  const [testCard, setTestCard] = useState<string>(defaultCard.number);
   const [count, setCount] = useState("5");
   const [amount, setAmount] = useState("");
   const [currency, setCurrency] = useState("usd");
@@ -52,12 +73,14 @@ export function SimulateForm({
   const single = count.trim() === "1";
   const errors = {
     declineCode: fieldError(simulate.error, "declineCode"),
+    testCard: fieldError(simulate.error, "testCard"),
     count: fieldError(simulate.error, "count"),
     amount: amountError ?? fieldError(simulate.error, "amount"),
     currency: fieldError(simulate.error, "currency"),
     customerEmail: fieldError(simulate.error, "customerEmail"),
   };
-  const anyFieldError = Object.values(errors).some(Boolean);
+  // Only the fields on screen: an error on the hidden way to fail is shown above the button instead.
+  const anyFieldError = Object.entries(errors).some(([field, error]) => error && field !== (failWith === "declineCode" ? "testCard" : "declineCode"));
   const result = simulate.data;
   const opened = result?.caseIds.length ?? 0;
   const breakdown = result
@@ -67,12 +90,14 @@ export function SimulateForm({
         .join(", ")
     : "";
   const selectedGroup = groups.find((g) => g.codes.some((c) => c.code === declineCode));
+  const selectedCard = failingCards.find((c) => c.number === testCard);
+  const cardGroup = selectedCard ? groups.find((g) => g.codes.some((c) => c.code === selectedCard.failsWith)) : undefined;
 
   return (
     <Card>
       <CardHeader
         title="Simulate failed renewals"
-        description="Creates customers whose renewal charge just failed with the decline you choose, exactly as your billing provider would report it."
+        description="Creates customers whose renewal charge just failed with the decline or test card you choose, exactly as your billing provider would report it."
       />
       <form
         className="grid gap-4 p-5 sm:grid-cols-2"
@@ -84,7 +109,7 @@ export function SimulateForm({
           if (money.error) return;
           simulate.mutate({
             workspaceId,
-            declineCode,
+            ...(failWith === "declineCode" ? { declineCode } : { testCard }),
             count: Number(count),
             amount: money.amount,
             currency,
@@ -92,31 +117,80 @@ export function SimulateForm({
           });
         }}
       >
+        <fieldset className="sm:col-span-2">
+          <legend className="text-sm font-medium text-zinc-800">Fail the renewal with</legend>
+          <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
+            <FailWithChoice
+              value="declineCode"
+              checked={failWith === "declineCode"}
+              onChange={() => setFailWith("declineCode")}
+              label="Decline code"
+              hint="The reason the bank gives, or a realistic mix."
+            />
+            <FailWithChoice
+              value="testCard"
+              checked={failWith === "testCard"}
+              onChange={() => setFailWith("testCard")}
+              label="Test card"
+              hint="A card on file that fails, as in Stripe's test mode."
+            />
+          </div>
+        </fieldset>
         <div className="sm:col-span-2">
-          <Field
-            id="sim-decline"
-            label="Decline"
-            error={errors.declineCode}
-            hint={declineCode === "mix" ? mixSummary : selectedGroup ? `${selectedGroup.label}.` : undefined}
-          >
-            <Select
+          {failWith === "declineCode" ? (
+            <Field
               id="sim-decline"
-              value={declineCode}
-              onChange={(e) => setDeclineCode(e.target.value)}
-              aria-describedby={errors.declineCode ? "sim-decline-error" : "sim-decline-hint"}
+              label="Decline"
+              error={errors.declineCode}
+              hint={declineCode === "mix" ? mixSummary : selectedGroup ? `${selectedGroup.label}.` : undefined}
             >
-              <option value="mix">Realistic mix of declines</option>
-              {groups.map((group) => (
-                <optgroup key={group.category} label={group.label}>
-                  {group.codes.map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {c.label} ({c.code})
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </Select>
-          </Field>
+              <Select
+                id="sim-decline"
+                value={declineCode}
+                onChange={(e) => setDeclineCode(e.target.value)}
+                aria-invalid={Boolean(errors.declineCode) || undefined}
+                aria-describedby={errors.declineCode ? "sim-decline-error" : "sim-decline-hint"}
+              >
+                <option value="mix">Realistic mix of declines</option>
+                {groups.map((group) => (
+                  <optgroup key={group.category} label={group.label}>
+                    {group.codes.map((c) => (
+                      <option key={c.code} value={c.code}>
+                        {c.label} ({c.code})
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </Select>
+            </Field>
+          ) : (
+            <Field
+              id="sim-card"
+              label="Test card"
+              error={errors.testCard}
+              hint={
+                selectedCard
+                  ? `Each customer's card on file is a ${selectedCard.brand} ending ${selectedCard.number.slice(-4)}; the renewal fails with ${
+                      selectedCard.failsWith
+                    }${cardGroup ? `. ${cardGroup.label}` : ""}.`
+                  : undefined
+              }
+            >
+              <Select
+                id="sim-card"
+                value={testCard}
+                onChange={(e) => setTestCard(e.target.value)}
+                aria-invalid={Boolean(errors.testCard) || undefined}
+                aria-describedby={errors.testCard ? "sim-card-error" : "sim-card-hint"}
+              >
+                {failingCards.map((c) => (
+                  <option key={c.number} value={c.number}>
+                    {c.spaced}: {c.label} ({c.failsWith})
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
         </div>
         <Field id="sim-count" label="Number of customers" error={errors.count} hint="1 to 200.">
           <Input
@@ -166,7 +240,7 @@ export function SimulateForm({
             error={errors.customerEmail}
             hint={
               single
-                ? "Use your own address to find this customer's emails easily in the sandbox outbox. Nothing is really sent."
+                ? "Use your own address to play this customer yourself: open their emails in the sandbox outbox and follow the links. Nothing is really sent."
                 : "Only for a single customer: set the number of customers to 1 to use it."
             }
           >
@@ -182,6 +256,11 @@ export function SimulateForm({
             />
           </Field>
         </div>
+        <p className="text-sm text-zinc-600 sm:col-span-2">
+          <span className="font-medium text-zinc-800">Who plays these customers.</span> Customers generated at random are played by the
+          sandbox model: as the clock moves, some open the emails, some click through, some update their card. A customer simulated for
+          your own address is played by you, through the emails in the sandbox outbox.
+        </p>
         <div className="flex flex-col gap-3 sm:col-span-2 sm:flex-row sm:items-center">
           <Button type="submit" pending={simulate.isPending} className="w-full sm:w-auto">
             {simulate.isPending ? "Simulating…" : "Simulate failed renewals"}
@@ -211,5 +290,47 @@ export function SimulateForm({
         </div>
       </form>
     </Card>
+  );
+}
+
+/** One way to fail the renewal: a radio choice with its hint, operable with the arrow keys like any radio group. */
+function FailWithChoice({
+  value,
+  checked,
+  onChange,
+  label,
+  hint,
+}: {
+  value: FailWith;
+  checked: boolean;
+  onChange: () => void;
+  label: string;
+  hint: string;
+}) {
+  const id = `sim-fail-with-${value}`;
+  return (
+    <label
+      htmlFor={id}
+      className={`flex min-h-11 cursor-pointer gap-3 rounded-lg border px-3 py-2.5 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500 ${
+        checked ? "border-brand-500 bg-brand-50/60" : "border-zinc-200 bg-white hover:bg-zinc-50"
+      }`}
+    >
+      <input
+        id={id}
+        type="radio"
+        name="sim-fail-with"
+        value={value}
+        checked={checked}
+        onChange={onChange}
+        aria-describedby={`${id}-hint`}
+        className="mt-0.5 size-4 shrink-0 accent-brand-600 focus:outline-none"
+      />
+      <span className="min-w-0">
+        <span className="block text-sm font-medium text-zinc-900">{label}</span>
+        <span id={`${id}-hint`} className="block text-sm text-zinc-600">
+          {hint}
+        </span>
+      </span>
+    </label>
   );
 }

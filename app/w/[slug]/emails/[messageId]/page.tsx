@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { EmailMessageView } from "@/components/email-message-view";
 import { getConsoleWorkspace } from "@/server/console";
+import { withoutOpenPixel } from "@/server/messaging/tracking";
+import { LocalTime } from "../../recoveries/_components/format";
 
 export const metadata: Metadata = { title: "Email" };
 
@@ -30,7 +32,26 @@ export default async function SandboxEmailPage({ params }: { params: Promise<{ s
           Sandbox outbox: this email was recorded, not sent
         </p>
       ) : null}
-      <EmailMessageView message={message} />
+      {message.kind === "dunning" ? (
+        <p className="mt-3 text-sm text-zinc-600">
+          {message.firstClickedAt ? (
+            <>
+              Opened <LocalTime date={message.firstOpenedAt ?? message.firstClickedAt} style="short" />; card-update link followed{" "}
+              <LocalTime date={message.firstClickedAt} style="short" />
+              {message.clickCount > 1 ? ` (${message.clickCount} visits)` : ""}.
+            </>
+          ) : message.firstOpenedAt ? (
+            <>
+              Opened <LocalTime date={message.firstOpenedAt} style="short" />
+              {message.openCount > 1 ? ` (${message.openCount} times)` : ""}; the link has not been followed yet.
+            </>
+          ) : (
+            "Not opened yet, as far as we know: opens are seen only when the mail client loads images."
+          )}
+        </p>
+      ) : null}
+      {/* The merchant reading it here is not the customer opening it: shown without the open pixel. */}
+      <EmailMessageView message={{ ...message, html: withoutOpenPixel(message.html) }} />
     </>
   );
 }
