@@ -2,9 +2,10 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli, UsageError, commands, type CliDeps } from "@/server/cli/commands";
-import { memberships, users, verificationTokens, workspaces } from "@/server/db/schema";
+import { customers, memberships, outboxMessages, recoveryCases, users, verificationTokens, workspaces } from "@/server/db/schema";
 import { DEMO_EMAIL } from "@/server/seed/demo";
-import { listWorkspacesForUser } from "@/server/queries/workspaces";
+import { createWorkspace, listWorkspacesForUser } from "@/server/queries/workspaces";
+import { setSandboxClock } from "@/server/recovery/context";
 import { openTestDatabase, uniqueEmail } from "@/server/testing/database";
 
 const database = await openTestDatabase();
@@ -69,7 +70,9 @@ describe("help", () => {
       expect(line, `a help line for ${name}`).toBeDefined();
       expect(line!.endsWith(`  ${command.summary}`)).toBe(true);
     }
-    expect(Object.keys(commands)).toEqual(expect.arrayContaining(["user:create", "sign-in-link", "workspace:create", "seed:demo", "migrate"]));
+    expect(Object.keys(commands)).toEqual(
+      expect.arrayContaining(["user:create", "sign-in-link", "workspace:create", "seed:demo", "seed:history", "migrate"]),
+    );
     expect(dbOpened).toBe(0);
   });
 
@@ -342,4 +345,99 @@ describe("migrate", () => {
     expect(dbOpened).toBe(1);
     expect(output).toEqual(["The database is up to date."]);
   });
+});
+
+describe("seed:history", () => {
+  /** A sandbox workspace with its test clock at a fixed time. */
+  async function sandboxWorkspace(label: string) {
+    const [owner] = await db.insert(users).values({ email: uniqueEmail(label) }).returning();
+    const workspace = await createWorkspace(db, { name: `${label} ${crypto.randomBytes(3).toString("hex")}`, ownerId: owner!.id });
+    await setSandboxClock(db, workspace.id, new Date("2026-03-04T15:00:00Z"));
+    return workspace;
+  }
+
+  it("prints its options with --help", async () => {
+    await run("seed:history", "--help");
+    const text = output.join("\n");
+    expect(text).toContain("Usage: npm run reclaim -- seed:history --workspace <slug> [--months <1-24>] [--cases <100-200000>] [--seed <text>]");
+    expect(text).toMatch(/--workspace\s+the sandbox workspace/);
+    expect(text).toMatch(/--months\s+how many months back the history goes, 1 to 24 \(default 6\)/);
+    expect(text).toMatch(/--cases\s+how many recovery cases, 100 to 200000 \(default 20000\)/);
+    expect(text).toMatch(/--seed\s+the same seed gives the same history/);
+    expect(dbOpened).toBe(0);
+  });
+
+  it.each([
+    [[], "--workspace is required: the workspace's address, as in /w/<slug>"],
+    [["--workspace", "  "], "--workspace cannot be empty"],
+    [["--workspace", "demo", "--months", "0"], "--months must be from 1 to 24"],
+    [["--workspace", "demo", "--months", "25"], "--months must be from 1 to 24"],
+    [["--workspace", "demo", "--months", "1.5"], "--months must be a whole number"],
+    [["--workspace", "demo", "--months", "six"], "--months must be a number"],
+    [["--workspace", "demo", "--cases", "99"], "--cases must be from 100 to 200000"],
+    [["--workspace", "demo", "--cases", "200001"], "--cases must be from 100 to 200000"],
+    [["--workspace", "demo", "--cases", "lots"], "--cases must be a number"],
+    [["--workspace", "demo", "--seed", " "], "--seed cannot be empty"],
+  ])("refuses %j without opening the database", async (args, message) => {
+    const error = await usageError("seed:history", ...args);
+    expect(error.message).toBe(message);
+    expect(dbOpened).toBe(0);
+  });
+
+  it("refuses an unknown option with the command's usage", async () => {
+    const error = await usageError("seed:history", "--workspace", "demo", "--days", "30");
+    expect(error.message).toContain("--days");
+    expect(error.message).toContain("Usage: npm run reclaim -- seed:history");
+  });
+
+  it("refuses a workspace that does not exist", async () => {
+    const error = await usageError("seed:history", "--workspace", `nowhere-${crypto.randomBytes(3).toString("hex")}`);
+    expect(error.message).toMatch(/^No workspace has the address "nowhere-[0-9a-f]+"\. Use the part after \/w\//);
+  });
+
+  it("refuses a live workspace and writes nothing", async () => {
+    const workspace = await sandboxWorkspace("Live shop");
+    await db.update(workspaces).set({ mode: "live" }).where(eq(workspaces.id, workspace.id));
+    const error = await usageError("seed:history", "--workspace", workspace.slug, "--cases", "100");
+    expect(error.message).toContain(`"${workspace.name}" (${workspace.slug}) is a live workspace`);
+    expect(error.message).toContain("only writes into sandbox workspaces");
+    expect(await db.select().from(recoveryCases).where(eq(recoveryCases.workspaceId, workspace.id))).toEqual([]);
+  });
+
+  it("seeds a small history and prints a summary", async () => {
+    const workspace = await sandboxWorkspace("History shop");
+    await run("seed:history", "--workspace", workspace.slug, "--months", "2", "--cases", "150", "--seed", "cli");
+
+    const cases = await db.select().from(recoveryCases).where(eq(recoveryCases.workspaceId, workspace.id));
+    expect(cases).toHaveLength(150);
+    expect(output[0]).toBe(`Seeding 150 cases over 2 months into "${workspace.name}"…`);
+    expect(output[1]).toBe(`Seeded batch 1 of history into "${workspace.name}" (seed "cli"): 150 cases opened 2026-01-04 to 2026-03-04.`);
+    expect(output[2]).toMatch(/^ {2}status\s+treatment\s+holdout$/);
+    for (const status of ["open", "recovered", "lost", "silenced", "cancelled"]) {
+      const line = output.find((l) => l.startsWith(`  ${status} `));
+      expect(line, status).toBeDefined();
+      const [treatment, holdout] = line!.trim().split(/\s+/).slice(1).map(Number);
+      expect(treatment).toBe(cases.filter((c) => c.status === status && c.cohort === "treatment").length);
+      expect(holdout).toBe(cases.filter((c) => c.status === status && c.cohort === "holdout").length);
+    }
+    expect(output.find((l) => l.startsWith("  total "))!.trim().split(/\s+/).slice(1).map(Number).reduce((a, b) => a + b)).toBe(150);
+    expect(output).toContainEqual(expect.stringMatching(/^Recovered of closed cases: treatment \d+%, holdout \d+%\.$/));
+    expect(output).toContainEqual(expect.stringMatching(/^Recovered through: reclaim_retry \d+, provider_retry \d+, card_update \d+, card_updater \d+, out_of_band \d+\.$/));
+    expect(output).toContainEqual(expect.stringMatching(/^Also written: [\d,]+ customers, [\d,]+ payment attempts, [\d,]+ emails \(\d+% opened, \d+% clicked\)/));
+    expect(output).toContainEqual(expect.stringMatching(/^Took \d+\.\d s\.$/));
+    expect(output.at(-1)).toBe(`Console: ${APP_URL}/w/${workspace.slug}/overview`);
+
+    // The history's emails link to the hosted pages at the configured address.
+    const emails = await db.select().from(outboxMessages).where(eq(outboxMessages.workspaceId, workspace.id));
+    expect(emails.length).toBeGreaterThan(0);
+    expect(emails.every((m) => m.html.includes(`href="${APP_URL}/u/`))).toBe(true);
+    const customerRows = await db.select().from(customers).where(eq(customers.workspaceId, workspace.id));
+    expect(customerRows.every((c) => c.externalId.startsWith("cus_sbx_h1_"))).toBe(true);
+
+    // Again: a second batch, not a replacement.
+    output = [];
+    await run("seed:history", "--workspace", workspace.slug, "--months", "2", "--cases", "100", "--seed", "cli");
+    expect(output[1]).toMatch(/^Seeded batch 2 of history/);
+    expect(await db.select({ id: recoveryCases.id }).from(recoveryCases).where(eq(recoveryCases.workspaceId, workspace.id))).toHaveLength(250);
+  }, 60_000);
 });

@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { createSignInLink } from "@/server/auth/magic-link";
 import type { Db } from "@/server/db/client";
-import { users } from "@/server/db/schema";
+import { caseStatuses, users, workspaces } from "@/server/db/schema";
 import { seedDemo } from "@/server/seed/demo";
+import { HISTORY_DEFAULTS, HISTORY_LIMITS, seedHistory, type SeedHistoryResult } from "@/server/seed/history";
 import { createWorkspace } from "@/server/queries/workspaces";
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
@@ -45,6 +46,14 @@ const minutes = z.coerce
   .int("--expires must be a whole number of minutes")
   .min(1, "--expires must be at least 1 minute")
   .max(7 * 24 * 60, "--expires can be at most 10080 minutes (7 days)");
+
+/** A whole number option within [min, max], with messages that name it. */
+const wholeNumber = (option: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `--${option} must be a number` })
+    .int(`--${option} must be a whole number`)
+    .min(min, `--${option} must be from ${min} to ${max}`)
+    .max(max, `--${option} must be from ${min} to ${max}`);
 
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -145,6 +154,58 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  "seed:history": {
+    summary: "Fill a sandbox workspace with months of realistic recovery history, so the reports can be seen full.",
+    usage: "seed:history --workspace <slug> [--months <1-24>] [--cases <100-200000>] [--seed <text>]",
+    options: {
+      workspace: { type: "string", description: "the sandbox workspace, by its address (the <slug> in /w/<slug>)" },
+      months: { type: "string", description: `how many months back the history goes, 1 to 24 (default ${HISTORY_DEFAULTS.months})` },
+      cases: { type: "string", description: `how many recovery cases, 100 to 200000 (default ${HISTORY_DEFAULTS.cases})` },
+      seed: { type: "string", description: `the same seed gives the same history (default "${HISTORY_DEFAULTS.seed}")` },
+    },
+    async run(values, deps) {
+      const slug = check(
+        z.string({ message: "--workspace is required: the workspace's address, as in /w/<slug>" }).trim().min(1, "--workspace cannot be empty"),
+        values.workspace,
+      );
+      const months =
+        values.months === undefined ? HISTORY_DEFAULTS.months : check(wholeNumber("months", HISTORY_LIMITS.months.min, HISTORY_LIMITS.months.max), values.months);
+      const cases =
+        values.cases === undefined ? HISTORY_DEFAULTS.cases : check(wholeNumber("cases", HISTORY_LIMITS.cases.min, HISTORY_LIMITS.cases.max), values.cases);
+      const seed =
+        values.seed === undefined
+          ? HISTORY_DEFAULTS.seed
+          : check(z.string().trim().min(1, "--seed cannot be empty").max(100, "--seed must be under 100 characters"), values.seed);
+      const db = await deps.db();
+      const [workspace] = await db.select().from(workspaces).where(eq(workspaces.slug, slug));
+      if (!workspace) {
+        throw new UsageError(`No workspace has the address "${slug}". Use the part after /w/ in the console's address, or create one with workspace:create.`);
+      }
+      if (workspace.mode !== "sandbox") {
+        throw new UsageError(
+          `"${workspace.name}" (${slug}) is a live workspace: seed:history only writes into sandbox workspaces, so invented history never mixes with real figures. Seed a sandbox workspace instead (workspace:create makes one).`,
+        );
+      }
+      deps.out(`Seeding ${count(cases)} cases over ${months} ${months === 1 ? "month" : "months"} into "${workspace.name}"…`);
+      let reported = 0;
+      const result = await seedHistory(db, {
+        workspaceId: workspace.id,
+        months,
+        cases,
+        seed,
+        appUrl: deps.appUrl,
+        onProgress: (written, total) => {
+          // A line per quarter or so on long runs; nothing in between.
+          if (total >= 10_000 && written < total && written - reported >= total / 4) {
+            reported = written;
+            deps.out(`  ${count(written)} of ${count(total)} cases written`);
+          }
+        },
+      });
+      for (const line of historySummary(result, workspace, deps.appUrl)) deps.out(line);
+    },
+  },
+
   "seed:demo": {
     summary: "Create the demo user and its sandbox workspace (safe to run again).",
     usage: "seed:demo",
@@ -157,6 +218,38 @@ export const commands: Record<string, Command> = {
     },
   },
 };
+
+const count = (n: number) => n.toLocaleString("en-US");
+const percent = (part: number, whole: number) => (whole === 0 ? "0%" : `${Math.round((100 * part) / whole)}%`);
+
+/** The end-of-run summary of seed:history: cases per status and cohort, how they were recovered, what else was written. */
+function historySummary(result: SeedHistoryResult, workspace: { name: string; slug: string }, appUrl: string): string[] {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const lines = [
+    `Seeded batch ${result.batch} of history into "${workspace.name}" (seed "${result.seed}"): ${count(result.cases)} cases opened ${day(result.from)} to ${day(result.to)}.`,
+    `  ${"status".padEnd(10)} ${"treatment".padStart(10)} ${"holdout".padStart(10)}`,
+  ];
+  const total = { treatment: 0, holdout: 0 };
+  for (const status of caseStatuses) {
+    const row = result.byStatus[status];
+    total.treatment += row.treatment;
+    total.holdout += row.holdout;
+    lines.push(`  ${status.padEnd(10)} ${count(row.treatment).padStart(10)} ${count(row.holdout).padStart(10)}`);
+  }
+  lines.push(`  ${"total".padEnd(10)} ${count(total.treatment).padStart(10)} ${count(total.holdout).padStart(10)}`);
+  const closed = (cohort: "treatment" | "holdout") =>
+    caseStatuses.filter((s) => s !== "open").reduce((sum, s) => sum + result.byStatus[s][cohort], 0);
+  lines.push(
+    `Recovered of closed cases: treatment ${percent(result.byStatus.recovered.treatment, closed("treatment"))}, holdout ${percent(result.byStatus.recovered.holdout, closed("holdout"))}.`,
+    `Recovered through: ${Object.entries(result.byChannel)
+      .map(([channel, n]) => `${channel} ${count(n.treatment + n.holdout)}`)
+      .join(", ")}.`,
+    `Also written: ${count(result.customers)} customers, ${count(result.paymentAttempts)} payment attempts, ${count(result.emails)} emails (${percent(result.emailsOpened, result.emails)} opened, ${percent(result.emailsClicked, result.emails)} clicked), ${count(result.timelineEvents)} timeline events, ${count(result.pendingActions)} planned actions waiting for the test clock.`,
+    `Took ${(result.ms / 1000).toFixed(1)} s.`,
+    `Console: ${appUrl}/w/${workspace.slug}/overview`,
+  );
+  return lines;
+}
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

@@ -28,5 +28,10 @@ export const paymentAttempts = pgTable(
     dedupeKey: text("dedupe_key").notNull(),
     at: timestamp("at", { mode: "date", withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("payment_attempts_dedupe_idx").on(t.workspaceId, t.dedupeKey), index("payment_attempts_case_idx").on(t.caseId, t.at)],
+  (t) => [
+    uniqueIndex("payment_attempts_dedupe_idx").on(t.workspaceId, t.dedupeKey),
+    index("payment_attempts_case_idx").on(t.caseId, t.at),
+    // Reports: a workspace's attempts in a period.
+    index("payment_attempts_report_idx").on(t.workspaceId, t.at),
+  ],
 );

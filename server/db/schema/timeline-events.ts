@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { dunningThreads } from "./dunning-threads";
 import { recoveryCases } from "./recovery-cases";
@@ -34,6 +35,11 @@ export const timelineEvents = pgTable(
   (t) => [
     index("timeline_events_thread_idx").on(t.threadId, t.at),
     index("timeline_events_case_idx").on(t.caseId, t.at),
+    // Reports: a workspace's events of a kind in a period (emails sent on the sandbox clock), and emails per thread.
+    index("timeline_events_kind_idx").on(t.workspaceId, t.kind, t.at),
+    index("timeline_events_email_sent_idx").on(t.threadId).where(sql`${t.kind} = 'email_sent'`),
+    // The outbox list finds an email's sending event (its time on the sandbox clock, its case) by the message id.
+    index("timeline_events_message_idx").on(t.workspaceId, sql`(${t.data}->>'messageId')`),
     uniqueIndex("timeline_events_dedupe_idx").on(t.workspaceId, t.dedupeKey),
   ],
 );
