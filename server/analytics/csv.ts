@@ -15,6 +15,7 @@
  *   a currency column; never a float, never two currencies in one column sum.
  * - Times are ISO 8601 in UTC ("2026-03-04T15:00:00.000Z"); dates "2026-03-04".
  */
+import { currencyExponent } from "@/emails/_components/money";
 import { stringify } from "csv-stringify/sync";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
@@ -41,18 +42,10 @@ export function neutraliseFormula(text: string): string {
 
 /**
  * Digits after the decimal point of a currency's minor unit (2 for USD, 0 for
- * JPY, 3 for KWD), from the same Intl data the console formats amounts with,
- * so the file and the page agree.
+ * JPY, 3 for KWD): the same rule the console formats amounts with, so the file
+ * and the page agree.
  */
-export function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
-  }
-}
+export const currencyDigits = currencyExponent;
 
 /** 4990 USD → "49.90"; -5 EUR → "-0.05"; 1200 JPY → "1200". Exact for any integer, bigint included. */
 export function formatMinorUnits(amount: number | bigint, currency: string): string {

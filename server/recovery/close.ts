@@ -4,7 +4,8 @@ import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context"
 import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import type { RecoveryDeps } from "./ports";
 
-const channelLabels: Record<RecoveryChannel, string> = {
+/** How the timeline names the channel that recovered a case ("Recovered … through …"). */
+export const channelLabels: Record<RecoveryChannel, string> = {
   reclaim_retry: "a retry by Reclaim",
   provider_retry: "the billing provider's own retry",
   card_update: "the customer's card update",

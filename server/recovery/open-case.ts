@@ -193,10 +193,7 @@ export async function recordPaymentFailure(deps: RecoveryDeps, event: PaymentFai
       at: now,
       actor: "reclaim",
       kind: "cohort",
-      summary:
-        cohort === "holdout"
-          ? `Holdout group (${policy.holdoutPercent}% of customers): Reclaim sends no message and makes no retry, and tracks the invoice like any other to measure the lift.`
-          : "Treatment group: Reclaim works on this invoice.",
+      summary: cohortSummary(cohort, policy.holdoutPercent),
       outcome: cohort,
     });
 
@@ -409,4 +406,11 @@ export async function applyNewDecline(
       await closeThreadIfDone(tx, recoveryCase.threadId, at);
     }
   }
+}
+
+/** The timeline's words for the group a case was put in. */
+export function cohortSummary(cohort: "treatment" | "holdout", holdoutPercent: number): string {
+  return cohort === "holdout"
+    ? `Holdout group (${holdoutPercent}% of customers): Reclaim sends no message and makes no retry, and tracks the invoice like any other to measure the lift.`
+    : "Treatment group: Reclaim works on this invoice.";
 }

@@ -101,10 +101,12 @@ import { getBranding, type Branding } from "@/server/messaging/branding";
 import { openPixelUrl } from "@/server/messaging/tracking";
 import { dunningMessageKey, finalActionLabels } from "@/server/recovery/actions";
 import { hashLinkToken } from "@/server/recovery/card-update-links";
+import { channelLabels } from "@/server/recovery/close";
 import { DAY, HOUR, MINUTE, systemClock } from "@/server/recovery/clock";
 import { assignCohort } from "@/server/recovery/cohort";
 import { workspaceNow, type Executor } from "@/server/recovery/context";
 import { classifyDecline, declineCategories, type Classification, type DeclineCategory } from "@/server/recovery/decline";
+import { cohortSummary } from "@/server/recovery/open-case";
 import { planCase, planThreadEmails, type PlannedAction } from "@/server/recovery/planner";
 import type { FinalAction, Policy, Tone } from "@/server/recovery/policy";
 import { retryGroupFor } from "@/server/recovery/schedule";
@@ -1083,13 +1085,6 @@ function columnValue(value: unknown, column: PgColumn): string | null {
   return String(value);
 }
 
-const channelLabels: Record<RecoveryChannel, string> = {
-  reclaim_retry: "a retry by Reclaim",
-  provider_retry: "the billing provider's own retry",
-  card_update: "the customer's card update",
-  card_updater: "the card network's automatic card update",
-  out_of_band: "a payment outside Reclaim",
-};
 
 /** A charge id of the sandbox's shape, unique per case and attempt. */
 const chargeRef = (caseId: string, attempt: string) => `ch_sbx_${caseId.replaceAll("-", "").slice(0, 18)}${attempt}`;
@@ -1428,10 +1423,7 @@ class HistoryWriter {
         at: k.openedAt,
         actor: "reclaim",
         kind: "cohort",
-        summary:
-          cohort === "holdout"
-            ? `Holdout group (${policy.holdoutPercent}% of customers): Reclaim sends no message and makes no retry, and tracks the invoice like any other to measure the lift.`
-            : "Treatment group: Reclaim works on this invoice.",
+        summary: cohortSummary(cohort, policy.holdoutPercent),
         outcome: cohort,
       });
       if (j > 0) {

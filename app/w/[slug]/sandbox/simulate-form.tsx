@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert, Card, CardHeader } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
+import { RadioCard } from "@/components/ui/radio-card";
 import { useTRPC } from "@/components/trpc";
 import { fieldError, formError } from "@/components/trpc-errors";
 import { testCards } from "@/server/billing/sandbox/test-cards";
@@ -120,14 +121,16 @@ export function SimulateForm({
         <fieldset className="sm:col-span-2">
           <legend className="text-sm font-medium text-zinc-800">Fail the renewal with</legend>
           <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
-            <FailWithChoice
+            <RadioCard
+              name="sim-fail-with"
               value="declineCode"
               checked={failWith === "declineCode"}
               onChange={() => setFailWith("declineCode")}
               label="Decline code"
               hint="The reason the bank gives, or a realistic mix."
             />
-            <FailWithChoice
+            <RadioCard
+              name="sim-fail-with"
               value="testCard"
               checked={failWith === "testCard"}
               onChange={() => setFailWith("testCard")}
@@ -294,43 +297,3 @@ export function SimulateForm({
 }
 
 /** One way to fail the renewal: a radio choice with its hint, operable with the arrow keys like any radio group. */
-function FailWithChoice({
-  value,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
-  value: FailWith;
-  checked: boolean;
-  onChange: () => void;
-  label: string;
-  hint: string;
-}) {
-  const id = `sim-fail-with-${value}`;
-  return (
-    <label
-      htmlFor={id}
-      className={`flex min-h-11 cursor-pointer gap-3 rounded-lg border px-3 py-2.5 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500 ${
-        checked ? "border-brand-500 bg-brand-50/60" : "border-zinc-200 bg-white hover:bg-zinc-50"
-      }`}
-    >
-      <input
-        id={id}
-        type="radio"
-        name="sim-fail-with"
-        value={value}
-        checked={checked}
-        onChange={onChange}
-        aria-describedby={`${id}-hint`}
-        className="mt-0.5 size-4 shrink-0 accent-brand-600 focus:outline-none"
-      />
-      <span className="min-w-0">
-        <span className="block text-sm font-medium text-zinc-900">{label}</span>
-        <span id={`${id}-hint`} className="block text-sm text-zinc-600">
-          {hint}
-        </span>
-      </span>
-    </label>
-  );
-}

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Select } from "@/components/ui/field";
+import { RadioCard } from "@/components/ui/radio-card";
 import { useTRPC } from "@/components/trpc";
 import { formError } from "@/components/trpc-errors";
 import { finalActions, retryGroups, retryStrategies, type FinalAction, type Policy, type RetryStrategy } from "@/server/recovery/policy";
@@ -515,48 +516,6 @@ function RetryRow({
   );
 }
 
-function RadioCard({
-  name,
-  value,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
-  name: string;
-  value: string;
-  checked: boolean;
-  onChange: () => void;
-  label: string;
-  hint: ReactNode;
-}) {
-  const id = `${name}-${value}`;
-  return (
-    <label
-      htmlFor={id}
-      className={`flex cursor-pointer gap-3 rounded-lg border px-3 py-3 has-[:disabled]:cursor-not-allowed has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500 ${
-        checked ? "border-brand-500 bg-brand-50/60" : "border-zinc-200 bg-white hover:bg-zinc-50"
-      }`}
-    >
-      <input
-        id={id}
-        type="radio"
-        name={name}
-        value={value}
-        checked={checked}
-        onChange={onChange}
-        aria-describedby={`${id}-hint`}
-        className="mt-0.5 size-4 shrink-0 accent-brand-600 focus:outline-none"
-      />
-      <span className="min-w-0">
-        <span className="block text-sm font-medium text-zinc-900">{label}</span>
-        <span id={`${id}-hint`} className="block text-sm text-zinc-600">
-          {hint}
-        </span>
-      </span>
-    </label>
-  );
-}
 
 function SaveBar({
   dirty,

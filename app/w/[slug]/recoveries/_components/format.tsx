@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { currencyExponent } from "@/emails/_components/money";
 
 const subscribe = () => () => {};
 
@@ -45,16 +46,8 @@ export function LocalTime({ date, style = "datetime", className }: { date: Date 
   );
 }
 
-/** Digits after the decimal point in a currency (2 for USD, 0 for JPY, 3 for KWD). */
-export function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
-  }
-}
+/** Digits after the decimal point of a currency's minor unit at the billing provider (2 for USD, 0 for JPY, 3 for KWD). */
+export const currencyDigits = currencyExponent;
 
 export function formatMoney(amount: number, currency: string, locale?: string): string {
   const code = currency.toUpperCase();
