@@ -211,6 +211,14 @@ test("a finance teammate reads the holdout-lift report, changes the period and d
   await screenshot(phonePage, "reports-phone");
   await phone.close();
 
+  // The overview shows the same history: figures, and charts of recovered and at-risk revenue per currency.
+  await nav(finance).getByRole("link", { name: "Overview" }).click();
+  await expect(finance.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+  await expect(finance.getByText("Recovered revenue").first()).toBeVisible();
+  await expect(finance.getByText("Email open rate").first()).toBeVisible();
+  await expect(finance.locator(".recharts-surface").first()).toBeVisible();
+  await screenshot(finance, "overview-finance");
+
   // Finance reads but cannot change sequences or settings, nor move the sandbox clock.
   await nav(finance).getByRole("link", { name: "Sequences" }).click();
   await expect(finance.getByText(/so you can read this sequence/)).toBeVisible();
