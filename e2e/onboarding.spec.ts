@@ -28,7 +28,8 @@ test("a new person signs in by magic link, creates workspaces, switches between 
   await expect(page).toHaveURL(/\/w\/northwind-billing\/overview/);
   await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Sandbox mode" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "No recoveries yet" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Nothing to show yet" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Simulate failed renewals" })).toBeVisible();
   await screenshot(page, "console-overview");
 
   // Every section answers with its own page and an empty state, never an error.
