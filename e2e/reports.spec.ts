@@ -219,6 +219,24 @@ test("a finance teammate reads the holdout-lift report, changes the period and d
   await expect(finance.locator(".recharts-surface").first()).toBeVisible();
   await screenshot(finance, "overview-finance");
 
+  // The overview's case rows recompute its figures: the cases closed in the period and the open ones.
+  const overviewRows = await downloadCsv(finance, "Download case rows (CSV)");
+  const days = /-sandbox-overview-cases-(\d{4}-\d{2}-\d{2})-to-(\d{4}-\d{2}-\d{2})\.csv$/.exec(overviewRows.file);
+  expect(days, overviewRows.file).not.toBeNull();
+  const periodFrom = Date.parse(`${days![1]}T00:00:00Z`);
+  const periodTo = Date.parse(`${days![2]}T00:00:00Z`) + 24 * 60 * 60 * 1000;
+  const closedInPeriod = overviewRows.rows.filter((r) => r.closed_at && Date.parse(r.closed_at) >= periodFrom && Date.parse(r.closed_at) < periodTo);
+  const recoveredInPeriod = closedInPeriod.filter((r) => r.status === "recovered").length;
+  expect(closedInPeriod.length).toBeGreaterThan(0);
+  await expect(
+    finance.getByText(`${recoveredInPeriod} of ${closedInPeriod.length} ${closedInPeriod.length === 1 ? "case" : "cases"} closed in the period recovered.`),
+  ).toBeVisible();
+  const openByCurrency = new Map<string, number>();
+  for (const r of overviewRows.rows) if (r.status === "open") openByCurrency.set(r.currency!, (openByCurrency.get(r.currency!) ?? 0) + 1);
+  const atRiskCard = finance.locator("li").filter({ hasText: /open invoices?$/ });
+  await expect(atRiskCard).toHaveCount(openByCurrency.size);
+  for (const [, n] of openByCurrency) await expect(atRiskCard.getByText(`${n} open ${n === 1 ? "invoice" : "invoices"}`, { exact: true }).first()).toBeVisible();
+
   // Finance reads but cannot change sequences or settings, nor move the sandbox clock.
   await nav(finance).getByRole("link", { name: "Sequences" }).click();
   await expect(finance.getByText(/so you can read this sequence/)).toBeVisible();

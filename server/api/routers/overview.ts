@@ -4,6 +4,9 @@ import { getOverview } from "@/server/analytics/overview";
 import { periodInput } from "@/server/analytics/period";
 import { reportScope } from "@/server/analytics/scope";
 
+/** The Overview's period when none is chosen (its case-rows export uses the same). */
+export const DEFAULT_OVERVIEW_PERIOD = { preset: "30d" } as const;
+
 /** The Overview page: recovered and at-risk revenue, rates and recent cases for a period. */
 export const overviewRouter = router({
   /**
@@ -11,6 +14,6 @@ export const overviewRouter = router({
    * the workspace's mode (live or sandbox, never both) and on its clock.
    */
   summary: workspaceProcedure
-    .input(z.object({ period: periodInput.default({ preset: "30d" }) }))
+    .input(z.object({ period: periodInput.default(DEFAULT_OVERVIEW_PERIOD) }))
     .query(async ({ ctx, input }) => getOverview(ctx.db, await reportScope(ctx.db, ctx.workspace, input.period))),
 });

@@ -5,7 +5,10 @@ import { ButtonLink } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { EmptyState, PageHeader } from "@/components/ui/empty-state";
 import { describePeriod, periodFromSearchParams } from "@/server/analytics/period";
+import { OVERVIEW_EXPORT_NOTES } from "@/server/analytics/overview-export";
+import { can } from "@/server/auth/permissions";
 import { getConsoleWorkspace } from "@/server/console";
+import { DownloadLink, ExportNotAllowed } from "../reports/_components/downloads";
 import { LocalTime } from "../recoveries/_components/format";
 import { AtRiskSteps } from "./_components/at-risk-steps";
 import { Definitions } from "./_components/definitions";
@@ -168,6 +171,29 @@ export default async function OverviewPage({
               slug={slug}
               empty="No case was lost, silenced or cancelled in this period."
             />
+          </div>
+        </section>
+
+        <section aria-labelledby="overview-export">
+          <SectionTitle
+            id="overview-export"
+            description="One row per case this page counts, with the columns every figure above is computed from, so your team can check them in a spreadsheet."
+          >
+            The numbers behind this page
+          </SectionTitle>
+          <div className="space-y-3 rounded-xl border border-zinc-200 bg-white p-4 text-sm text-zinc-700 shadow-sm">
+            <ul className="list-disc space-y-1 pl-5">
+              {OVERVIEW_EXPORT_NOTES.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+            {can(workspace.role, "reports.export") ? (
+              <DownloadLink slug={slug} file="overview-cases" period={input}>
+                Download case rows (CSV)
+              </DownloadLink>
+            ) : (
+              <ExportNotAllowed role={workspace.role} />
+            )}
           </div>
         </section>
 

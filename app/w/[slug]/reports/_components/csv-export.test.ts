@@ -85,7 +85,7 @@ beforeAll(async () => {
 });
 
 describe("CSV downloads", () => {
-  it.each(["lift-summary", "lift-cases", "journal"] as const)(
+  it.each(["lift-summary", "lift-cases", "journal", "overview-cases"] as const)(
     "%s: 401 signed out, 404 for a workspace that is not yours, 403 for a viewer",
     async (kind) => {
       const signedOut = await download(null, kind);
@@ -144,6 +144,18 @@ describe("CSV downloads", () => {
       currency: "EUR",
       channel: "card_update",
     });
+  });
+
+  it("the Overview's case rows default to the Overview's 30 days and hold both cases", async () => {
+    const response = await download(people.owner, "overview-cases");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toMatch(/-sandbox-overview-cases-2026-03-02-to-2026-03-31\.csv"$/);
+    const rows = await rowsOf(response);
+    expect(rows.map((r) => [r.cohort, r.status, r.recovered_amount, r.invoice_amount, r.currency]).sort()).toEqual([
+      ["holdout", "lost", "0.00", "49.90", "EUR"],
+      ["treatment", "recovered", "49.90", "49.90", "EUR"],
+    ]);
+    expect((await download(people.finance, "overview-cases", "period=2d")).status).toBe(400);
   });
 
   it("names files safely", () => {

@@ -5,16 +5,27 @@ import type { Context } from "@/server/api/trpc";
 import { attachmentDisposition, CSV_CONTENT_TYPE, csvStream, toCsv } from "@/server/analytics/csv";
 import { journalColumns, journalRowBatches } from "@/server/analytics/journal";
 import { getLiftReport, liftCaseColumns, liftCaseRowBatches, liftSummaryColumns, liftSummaryRows } from "@/server/analytics/lift";
-import { periodFromSearchParams } from "@/server/analytics/period";
+import { overviewCaseColumns, overviewCaseRowBatches } from "@/server/analytics/overview-export";
+import { periodFromSearchParams, type PeriodInput } from "@/server/analytics/period";
 import type { ReportScope } from "@/server/analytics/scope";
+import { DEFAULT_OVERVIEW_PERIOD } from "@/server/api/routers/overview";
 import { DEFAULT_REPORT_PERIOD } from "@/server/api/routers/reports";
 
-export type CsvExportKind = "lift-summary" | "lift-cases" | "journal";
+export type CsvExportKind = "lift-summary" | "lift-cases" | "journal" | "overview-cases";
 
 const fileLabels: Record<CsvExportKind, string> = {
   "lift-summary": "holdout-lift-summary",
   "lift-cases": "holdout-lift-cases",
   journal: "recovered-revenue-journal",
+  "overview-cases": "overview-cases",
+};
+
+/** The period a file covers when the address names none: the page's own default. */
+const defaultPeriods: Record<CsvExportKind, PeriodInput> = {
+  "lift-summary": DEFAULT_REPORT_PERIOD,
+  "lift-cases": DEFAULT_REPORT_PERIOD,
+  journal: DEFAULT_REPORT_PERIOD,
+  "overview-cases": DEFAULT_OVERVIEW_PERIOD,
 };
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -52,7 +63,7 @@ function searchRecord(search: URLSearchParams): Record<string, string[]> {
  */
 export async function csvExport(ctx: Context, slug: string, search: URLSearchParams, kind: CsvExportKind): Promise<Response> {
   const api = createCaller(ctx);
-  const period = periodFromSearchParams(searchRecord(search), DEFAULT_REPORT_PERIOD);
+  const period = periodFromSearchParams(searchRecord(search), defaultPeriods[kind]);
   let allowed;
   try {
     const workspace = await api.workspace.bySlug({ slug });
@@ -89,6 +100,8 @@ export async function csvExport(ctx: Context, slug: string, search: URLSearchPar
   const body =
     kind === "lift-cases"
       ? csvStream(liftCaseColumns, liftCaseRowBatches(ctx.db, scope))
-      : csvStream(journalColumns, journalRowBatches(ctx.db, scope));
+      : kind === "overview-cases"
+        ? csvStream(overviewCaseColumns, overviewCaseRowBatches(ctx.db, scope))
+        : csvStream(journalColumns, journalRowBatches(ctx.db, scope));
   return new Response(body, { headers });
 }

@@ -3,10 +3,17 @@ import { buttonClass } from "@/components/ui/button";
 import type { PeriodInput } from "@/server/analytics/period";
 import { periodSearchParams } from "@/server/analytics/period";
 
-export type ReportFile = "lift-summary" | "lift-cases" | "journal";
+export type ReportFile = "lift-summary" | "lift-cases" | "journal" | "overview-cases";
+
+const filePaths: Record<ReportFile, string> = {
+  "lift-summary": "reports/lift-summary.csv",
+  "lift-cases": "reports/lift-cases.csv",
+  journal: "reports/journal.csv",
+  "overview-cases": "overview/cases.csv",
+};
 
 export function reportFileHref(slug: string, file: ReportFile, period: PeriodInput): string {
-  return `/w/${slug}/reports/${file}.csv?${new URLSearchParams(periodSearchParams(period)).toString()}`;
+  return `/w/${slug}/${filePaths[file]}?${new URLSearchParams(periodSearchParams(period)).toString()}`;
 }
 
 /** A plain link the browser downloads (the route answers with Content-Disposition: attachment). */
