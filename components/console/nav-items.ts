@@ -1,4 +1,5 @@
 import {
+  ChartColumn,
   CodeXml,
   FlaskConical,
   FileChartColumn,
@@ -18,6 +19,7 @@ export type NavItem = { segment: string; label: string; icon: LucideIcon; sandbo
 /** The console's sections, in the order of the navigation. */
 export const navItems: NavItem[] = [
   { segment: "overview", label: "Overview", icon: LayoutDashboard },
+  { segment: "analytics", label: "Analytics", icon: ChartColumn },
   { segment: "recoveries", label: "Recoveries", icon: RotateCcw },
   { segment: "sandbox", label: "Sandbox", icon: FlaskConical, sandboxOnly: true },
   { segment: "sequences", label: "Sequences", icon: Workflow },

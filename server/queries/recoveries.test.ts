@@ -1,16 +1,39 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSandboxProvider } from "@/server/billing/sandbox/provider";
-import { outboxMessages, type Workspace } from "@/server/db/schema";
+import {
+  customers,
+  dunningThreads,
+  invoices,
+  outboxMessages,
+  paymentAttempts,
+  recoveryCases,
+  sequences,
+  sequenceVersions,
+  type CaseStatus,
+  type Cohort,
+  type RecoveryChannel,
+  type Workspace,
+} from "@/server/db/schema";
 import { VirtualClock } from "@/server/recovery/clock";
 import { assignCohort } from "@/server/recovery/cohort";
 import { addTimeline } from "@/server/recovery/context";
 import { recordPaymentFailure } from "@/server/recovery/open-case";
+import { defaultPolicy } from "@/server/recovery/policy";
 import { noSchedulerHooks, silentLogger, type Notifier, type RecoveryDeps } from "@/server/recovery/ports";
 import { advanceSandboxClock } from "@/server/recovery/sandbox-clock";
 import { createWorkspace } from "@/server/queries/workspaces";
 import { createTestUser, openTestDatabase } from "@/server/testing/database";
-import { countRecoveryCasesByStatus, getNextPlannedAction, getRecoveryCase, listRecoveryCases, listWorkspaceOutbox } from "./recoveries";
+import {
+  countRecoveryCasesByStatus,
+  declineCodeOccurs,
+  escapeLike,
+  getNextPlannedAction,
+  getRecoveryCase,
+  getRecoveryFilterOptions,
+  listRecoveryCases,
+  listWorkspaceOutbox,
+} from "./recoveries";
 
 const database = await openTestDatabase();
 const db = database.db;
@@ -327,5 +350,650 @@ describe("listWorkspaceOutbox", () => {
     expect(row.sentAt).toEqual(at);
     expect(row.caseId).toBe(aSilenced.caseId);
     expect((await listWorkspaceOutbox(db, { workspaceId: b.id })).map((r) => r.id)).not.toContain(sent!.id);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Filters and search, on hand-made cases whose every field is known
+// ---------------------------------------------------------------------------
+
+type Seed = {
+  key: string;
+  customer: { externalId: string; name: string | null; email: string | null };
+  invoice: { externalId: string; number: string | null };
+  status: CaseStatus;
+  category: string;
+  code: string;
+  cohort: Cohort;
+  version: string;
+  openedAt: string;
+  closedAt?: string;
+  recoveredVia?: RecoveryChannel;
+  retryCount?: number;
+};
+
+/** Sequences (one default), their versions, and cases with customers, threads and invoices, inserted as given. */
+async function seedFilterWorkspace(label: string) {
+  const owner = await createTestUser(database, label);
+  const workspace = await createWorkspace(db, {
+    name: `${label} ${hex()}`,
+    ownerId: owner.id,
+  });
+  const [standard] = await db
+    .insert(sequences)
+    .values({
+      workspaceId: workspace.id,
+      name: "Standard recovery",
+      isDefault: true,
+      currentVersion: 2,
+    })
+    .returning();
+  const [enterprise] = await db
+    .insert(sequences)
+    .values({
+      workspaceId: workspace.id,
+      name: "Enterprise",
+      currentVersion: 1,
+    })
+    .returning();
+  const versions = await db
+    .insert(sequenceVersions)
+    .values([
+      {
+        workspaceId: workspace.id,
+        sequenceId: standard!.id,
+        version: 1,
+        policy: defaultPolicy,
+      },
+      {
+        workspaceId: workspace.id,
+        sequenceId: standard!.id,
+        version: 2,
+        policy: defaultPolicy,
+      },
+      {
+        workspaceId: workspace.id,
+        sequenceId: enterprise!.id,
+        version: 1,
+        policy: { ...defaultPolicy, name: "Enterprise" },
+      },
+    ])
+    .returning();
+  const seq = {
+    standard: standard!.id,
+    enterprise: enterprise!.id,
+    standardV1: versions[0]!.id,
+    standardV2: versions[1]!.id,
+    enterpriseV1: versions[2]!.id,
+  };
+  const customerIds = new Map<string, string>();
+  const ids: Record<string, string> = {};
+  const insert = async (seeds: Seed[]) => {
+    for (const s of seeds) {
+      let customerId = customerIds.get(s.customer.externalId);
+      if (!customerId) {
+        customerId = crypto.randomUUID();
+        customerIds.set(s.customer.externalId, customerId);
+        await db.insert(customers).values({
+          id: customerId,
+          workspaceId: workspace.id,
+          provider: "sandbox",
+          ...s.customer,
+          cohort: s.cohort,
+        });
+      }
+      const threadId = crypto.randomUUID();
+      await db.insert(dunningThreads).values({
+        id: threadId,
+        workspaceId: workspace.id,
+        customerId,
+        sequenceVersionId: s.version,
+        cohort: s.cohort,
+        status: "closed",
+        openedAt: new Date(s.openedAt),
+      });
+      const invoiceId = crypto.randomUUID();
+      await db.insert(invoices).values({
+        id: invoiceId,
+        workspaceId: workspace.id,
+        customerId,
+        provider: "sandbox",
+        ...s.invoice,
+        amountDue: 4900,
+        currency: "usd",
+      });
+      const [row] = await db
+        .insert(recoveryCases)
+        .values({
+          workspaceId: workspace.id,
+          threadId,
+          customerId,
+          invoiceId,
+          sequenceVersionId: s.version,
+          cohort: s.cohort,
+          status: s.status,
+          declineCategory: s.category,
+          declineKind: "generic",
+          declineCode: s.code,
+          amount: 4900,
+          currency: "usd",
+          retryCount: s.retryCount ?? 0,
+          openedAt: new Date(s.openedAt),
+          closedAt: s.closedAt ? new Date(s.closedAt) : null,
+          recoveredAmount: s.status === "recovered" ? 4900 : null,
+          recoveredVia: s.recoveredVia ?? null,
+        })
+        .returning({ id: recoveryCases.id });
+      ids[s.key] = row!.id;
+    }
+  };
+  return { workspace, seq, ids, insert };
+}
+
+type Seeded = Awaited<ReturnType<typeof seedFilterWorkspace>>;
+let f: Seeded;
+let g: Seeded;
+
+const ada = {
+  externalId: "cusada",
+  name: "Ada Lovelace",
+  email: "ada@example.com",
+};
+const grace = {
+  externalId: "cusgrace",
+  name: "Grace Hopper",
+  email: "grace@navy.example",
+};
+/** Every LIKE wildcard and the escape character in one name. */
+const wild = {
+  externalId: "cuswild",
+  name: "100%_off\\Corp",
+  email: "sales@wild.example",
+};
+/** What an unescaped `%`, `_` or `\` would match too. */
+const percy = {
+  externalId: "cuspercy",
+  name: "Percy 100 off Corp",
+  email: "percy@example.com",
+};
+const alan = {
+  externalId: "cusalan",
+  name: "Alan Turing",
+  email: "alan@bletchley.example",
+};
+
+/** The seven cases of F, newest first (the list's order). */
+const fOrder = ["alan", "wild", "percy", "grace", "ada2", "ada1", "nameless"];
+
+beforeAll(async () => {
+  f = await seedFilterWorkspace("filters-f");
+  g = await seedFilterWorkspace("filters-g");
+  const { seq } = f;
+  await f.insert([
+    {
+      key: "nameless",
+      customer: { externalId: "cusnobody", name: null, email: null },
+      invoice: { externalId: "inblank", number: null },
+      status: "open",
+      category: "soft",
+      code: "processing_error",
+      cohort: "treatment",
+      version: seq.standardV1,
+      openedAt: "2026-01-02T08:00:00Z",
+    },
+    {
+      key: "ada1",
+      customer: ada,
+      invoice: { externalId: "inada1", number: "INV-100" },
+      status: "recovered",
+      category: "soft",
+      code: "insufficient_funds",
+      cohort: "treatment",
+      version: seq.standardV1,
+      openedAt: "2026-01-05T10:00:00Z",
+      closedAt: "2026-01-09T10:00:00Z",
+      recoveredVia: "card_update",
+    },
+    {
+      key: "ada2",
+      customer: ada,
+      invoice: { externalId: "inada2", number: "INV-101" },
+      status: "open",
+      category: "hard",
+      code: "expired_card",
+      cohort: "treatment",
+      version: seq.standardV2,
+      openedAt: "2026-01-10T23:30:00Z",
+    },
+    {
+      key: "grace",
+      customer: grace,
+      invoice: { externalId: "ingrace", number: "INV-200" },
+      status: "lost",
+      category: "soft",
+      code: "do_not_honor",
+      cohort: "holdout",
+      version: seq.enterpriseV1,
+      openedAt: "2026-01-11T00:00:00Z",
+      closedAt: "2026-02-11T00:00:00Z",
+    },
+    {
+      key: "percy",
+      customer: percy,
+      invoice: { externalId: "inpercy", number: "INV-250" },
+      status: "open",
+      category: "soft",
+      code: "insufficient_funds",
+      cohort: "treatment",
+      version: seq.standardV2,
+      openedAt: "2026-01-15T12:00:00Z",
+    },
+    {
+      key: "wild",
+      customer: wild,
+      invoice: { externalId: "inwild", number: "INV-300" },
+      status: "recovered",
+      category: "soft",
+      code: "insufficient_funds",
+      cohort: "treatment",
+      version: seq.enterpriseV1,
+      openedAt: "2026-01-20T12:00:00Z",
+      closedAt: "2026-01-21T12:00:00Z",
+      recoveredVia: "reclaim_retry",
+      retryCount: 1,
+    },
+    {
+      key: "alan",
+      customer: alan,
+      invoice: { externalId: "inalan", number: "INV_400" },
+      status: "silenced",
+      category: "do_not_contact",
+      code: "stolen_card",
+      cohort: "treatment",
+      version: seq.standardV1,
+      openedAt: "2026-01-31T23:59:59Z",
+      closedAt: "2026-01-31T23:59:59Z",
+    },
+  ]);
+  // The same people and invoice numbers in G: none of it may show in F, nor F's in G.
+  await g.insert([
+    {
+      key: "ada",
+      customer: ada,
+      invoice: { externalId: "inada1", number: "INV-100" },
+      status: "recovered",
+      category: "soft",
+      code: "insufficient_funds",
+      cohort: "treatment",
+      version: g.seq.standardV1,
+      openedAt: "2026-01-06T10:00:00Z",
+      closedAt: "2026-01-07T10:00:00Z",
+      recoveredVia: "card_update",
+    },
+    {
+      key: "wild",
+      customer: wild,
+      invoice: { externalId: "inwild", number: "INV-300" },
+      status: "open",
+      category: "hard",
+      code: "expired_card",
+      cohort: "holdout",
+      version: g.seq.enterpriseV1,
+      openedAt: "2026-01-12T10:00:00Z",
+    },
+    {
+      key: "odd",
+      customer: {
+        externalId: "cusodd",
+        name: "Odd Code",
+        email: "odd@example.com",
+      },
+      invoice: { externalId: "inodd", number: "INV-900" },
+      status: "open",
+      category: "soft",
+      code: "provider_special_code",
+      cohort: "treatment",
+      version: g.seq.standardV1,
+      openedAt: "2026-01-13T10:00:00Z",
+    },
+  ]);
+});
+
+const listIds = async (filters: Omit<Parameters<typeof listRecoveryCases>[1], "workspaceId"> = {}, w: Seeded = f) =>
+  (await listRecoveryCases(db, { workspaceId: w.workspace.id, ...filters })).items.map((c) => c.id);
+const keys = (...names: string[]) => names.map((n) => f.ids[n]);
+
+describe("listRecoveryCases filters", () => {
+  it("lists every case of the workspace newest first without filters", async () => {
+    expect(await listIds()).toEqual(keys(...fOrder));
+  });
+
+  it("filters by status, decline category, decline code, cohort and recovery channel", async () => {
+    expect(await listIds({ status: "recovered" })).toEqual(keys("wild", "ada1"));
+    expect(await listIds({ declineCategory: "hard" })).toEqual(keys("ada2"));
+    expect(await listIds({ declineCategory: "do_not_contact" })).toEqual(keys("alan"));
+    expect(await listIds({ declineCategory: "revoked" })).toEqual([]);
+    expect(await listIds({ declineCode: "insufficient_funds" })).toEqual(keys("wild", "percy", "ada1"));
+    expect(await listIds({ declineCode: "do_not_honor" })).toEqual(keys("grace"));
+    expect(await listIds({ cohort: "holdout" })).toEqual(keys("grace"));
+    expect(await listIds({ cohort: "treatment" })).toEqual(keys("alan", "wild", "percy", "ada2", "ada1", "nameless"));
+    expect(await listIds({ channel: "card_update" })).toEqual(keys("ada1"));
+    expect(await listIds({ channel: "reclaim_retry" })).toEqual(keys("wild"));
+    expect(await listIds({ channel: "out_of_band" })).toEqual([]);
+  });
+
+  it("filters by sequence, every version of it, and never by another workspace's sequence", async () => {
+    expect(await listIds({ sequenceId: f.seq.standard })).toEqual(keys("alan", "percy", "ada2", "ada1", "nameless"));
+    expect(await listIds({ sequenceId: f.seq.enterprise })).toEqual(keys("wild", "grace"));
+    // G's sequence ids in F (and F's in G) match nothing, though G has cases on them.
+    expect(await listIds({ sequenceId: g.seq.standard })).toEqual([]);
+    expect(await listIds({ sequenceId: g.seq.enterprise })).toEqual([]);
+    expect(await listIds({ sequenceId: f.seq.standard }, g)).toEqual([]);
+    expect(await listIds({ sequenceId: g.seq.standard }, g)).toEqual([g.ids.odd, g.ids.ada]);
+    expect(await listIds({ sequenceId: "no-such-sequence" })).toEqual([]);
+  });
+
+  it("filters by opening day in UTC, both ends included", async () => {
+    expect(await listIds({ from: "2026-01-11", to: "2026-01-11" })).toEqual(keys("grace"));
+    expect(await listIds({ from: "2026-01-10", to: "2026-01-10" })).toEqual(keys("ada2"));
+    expect(await listIds({ from: "2026-01-20" })).toEqual(keys("alan", "wild"));
+    expect(await listIds({ to: "2026-01-05" })).toEqual(keys("ada1", "nameless"));
+    expect(await listIds({ from: "2026-01-31", to: "2026-01-31" })).toEqual(keys("alan"));
+    expect(await listIds({ from: "2026-02-01" })).toEqual([]);
+  });
+
+  it("searches customer name, email and id, and invoice number and id, ignoring case and surrounding spaces", async () => {
+    expect(await listIds({ q: "ada" })).toEqual(keys("ada2", "ada1"));
+    expect(await listIds({ q: "  LOVELACE " })).toEqual(keys("ada2", "ada1"));
+    expect(await listIds({ q: "grace@NAVY" })).toEqual(keys("grace"));
+    expect(await listIds({ q: "bletchley.example" })).toEqual(keys("alan"));
+    expect(await listIds({ q: "cuspercy" })).toEqual(keys("percy"));
+    expect(await listIds({ q: "inv-300" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "INV-10" })).toEqual(keys("ada2", "ada1"));
+    expect(await listIds({ q: "inada2" })).toEqual(keys("ada2"));
+    expect(await listIds({ q: "inblank" })).toEqual(keys("nameless"));
+    expect(await listIds({ q: "nobody at all" })).toEqual([]);
+  });
+
+  it("matches %, _ and \\ literally, never as wildcards", async () => {
+    expect(escapeLike("100%_off\\Corp")).toBe("100\\%\\_off\\\\Corp");
+    // Unescaped, "0%_o" would also match Percy's "100 off"; "%" and "_" would match every case.
+    expect(await listIds({ q: "0%_o" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "%" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "100%" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "_" })).toEqual(keys("alan", "wild"));
+    expect(await listIds({ q: "inv_" })).toEqual(keys("alan"));
+    expect(await listIds({ q: "\\" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "off\\corp" })).toEqual(keys("wild"));
+    expect(await listIds({ q: "%%" })).toEqual([]);
+  });
+
+  it("combines filters (all must hold)", async () => {
+    expect(await listIds({ declineCode: "insufficient_funds", status: "open" })).toEqual(keys("percy"));
+    expect(
+      await listIds({
+        sequenceId: f.seq.standard,
+        declineCategory: "soft",
+        from: "2026-01-03",
+      }),
+    ).toEqual(keys("percy", "ada1"));
+    expect(
+      await listIds({
+        q: "ada",
+        status: "open",
+        declineCategory: "hard",
+        cohort: "treatment",
+        sequenceId: f.seq.standard,
+      }),
+    ).toEqual(keys("ada2"));
+    expect(await listIds({ q: "ada", cohort: "holdout" })).toEqual([]);
+    expect(
+      await listIds({
+        q: "corp",
+        channel: "reclaim_retry",
+        from: "2026-01-20",
+        to: "2026-01-20",
+      }),
+    ).toEqual(keys("wild"));
+  });
+
+  it("keeps each workspace's cases to itself, whatever the search", async () => {
+    expect(await listIds({ q: "ada" }, g)).toEqual([g.ids.ada]);
+    expect(await listIds({ q: "INV-300" }, g)).toEqual([g.ids.wild]);
+    expect(await listIds({ declineCode: "provider_special_code" })).toEqual([]);
+    const fIds = new Set(Object.values(f.ids));
+    for (const q of ["a", "inv", "example", "%", "_", "\\"]) {
+      expect((await listIds({ q }, g)).some((id) => fIds.has(id))).toBe(false);
+    }
+  });
+
+  it("pages through a filtered list without skipping or repeating a case, cases opened at the same moment included", async () => {
+    const pager = await seedFilterWorkspace("filters-pager");
+    const seeds: Seed[] = [];
+    for (let i = 0; i < 13; i++) {
+      // Three cases per moment, matching and non-matching interleaved.
+      const at = new Date(Date.UTC(2026, 1, 1 + Math.floor(i / 3), 9)).toISOString();
+      const match = i % 4 !== 1;
+      seeds.push({
+        key: `c${i}`,
+        customer: match
+          ? { externalId: `cuspager${i}`, name: `Pager ${i}`, email: `pager${i}@example.com` }
+          : { externalId: `cusother${i}`, name: `Other ${i}`, email: `other${i}@example.com` },
+        invoice: { externalId: `inv${i}`, number: `P-${i}` },
+        status: i % 2 === 0 ? "open" : "lost",
+        category: i % 5 === 3 ? "hard" : "soft",
+        code: "insufficient_funds",
+        cohort: "treatment",
+        version: pager.seq.standardV1,
+        openedAt: at,
+      });
+    }
+    await pager.insert(seeds);
+    const filters = { q: "pager", declineCategory: "soft" as const };
+    const all = await listIds({ ...filters, limit: 100 }, pager);
+    expect(all).toHaveLength(seeds.filter((_, i) => i % 4 !== 1 && i % 5 !== 3).length);
+    expect(new Set(all.map((id) => seeds[Object.values(pager.ids).indexOf(id)]!.key))).toEqual(
+      new Set(seeds.filter((_, i) => i % 4 !== 1 && i % 5 !== 3).map((s) => s.key)),
+    );
+    for (const limit of [1, 2, 3, 4]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await listRecoveryCases(db, {
+          workspaceId: pager.workspace.id,
+          ...filters,
+          limit,
+          cursor,
+        });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((c) => c.id));
+        if (!page.nextCursor) break;
+        expect(page.nextCursor).toBe(page.items.at(-1)!.id);
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual(all);
+    }
+    // With a status as well: the open ones only, still in order across pages.
+    const open = await listIds({ ...filters, status: "open", limit: 100 }, pager);
+    const first = await listRecoveryCases(db, {
+      workspaceId: pager.workspace.id,
+      ...filters,
+      status: "open",
+      limit: 3,
+    });
+    const second = await listRecoveryCases(db, {
+      workspaceId: pager.workspace.id,
+      ...filters,
+      status: "open",
+      limit: 3,
+      cursor: first.nextCursor!,
+    });
+    expect([...first.items, ...second.items].map((c) => c.id)).toEqual(open.slice(0, 6));
+    // A cursor of another workspace still matches nothing under filters.
+    expect(await listIds({ ...filters, cursor: f.ids.ada1 }, pager)).toEqual([]);
+  });
+});
+
+describe("countRecoveryCasesByStatus with filters", () => {
+  it("counts per status among the cases the other filters match", async () => {
+    const none = { open: 0, recovered: 0, lost: 0, silenced: 0, cancelled: 0 };
+    const count = (filters: Omit<Parameters<typeof countRecoveryCasesByStatus>[1], "workspaceId">, w: Seeded = f) =>
+      countRecoveryCasesByStatus(db, {
+        workspaceId: w.workspace.id,
+        ...filters,
+      });
+    expect(await count({})).toEqual({
+      ...none,
+      open: 3,
+      recovered: 2,
+      lost: 1,
+      silenced: 1,
+    });
+    expect(await count({ q: "ada" })).toEqual({
+      ...none,
+      open: 1,
+      recovered: 1,
+    });
+    expect(await count({ declineCode: "insufficient_funds" })).toEqual({
+      ...none,
+      open: 1,
+      recovered: 2,
+    });
+    expect(await count({ sequenceId: f.seq.enterprise, cohort: "holdout" })).toEqual({ ...none, lost: 1 });
+    expect(await count({ from: "2026-01-11", to: "2026-01-20" })).toEqual({
+      ...none,
+      open: 1,
+      recovered: 1,
+      lost: 1,
+    });
+    expect(await count({ q: "%" })).toEqual({ ...none, recovered: 1 });
+    expect(await count({ sequenceId: g.seq.standard })).toEqual(none);
+    expect(await count({ q: "ada" }, g)).toEqual({ ...none, recovered: 1 });
+  });
+});
+
+describe("getRecoveryFilterOptions", () => {
+  it("offers the workspace's own sequences, default first, and the decline codes its cases have", async () => {
+    const options = await getRecoveryFilterOptions(db, {
+      workspaceId: f.workspace.id,
+    });
+    expect(options.sequences).toEqual([
+      { id: f.seq.standard, name: "Standard recovery", isDefault: true },
+      { id: f.seq.enterprise, name: "Enterprise", isDefault: false },
+    ]);
+    expect(options.declineCodes).toEqual([
+      {
+        code: "do_not_honor",
+        label: "Do not honor",
+        category: "soft",
+        count: 1,
+      },
+      {
+        code: "expired_card",
+        label: "Expired card",
+        category: "hard",
+        count: 1,
+      },
+      {
+        code: "insufficient_funds",
+        label: "Insufficient funds",
+        category: "soft",
+        count: 3,
+      },
+      {
+        code: "processing_error",
+        label: "Processing error",
+        category: "soft",
+        count: 1,
+      },
+      {
+        code: "stolen_card",
+        label: "Stolen card",
+        category: "do_not_contact",
+        count: 1,
+      },
+    ]);
+    const inG = await getRecoveryFilterOptions(db, {
+      workspaceId: g.workspace.id,
+    });
+    expect(inG.sequences.map((s) => s.id)).toEqual([g.seq.standard, g.seq.enterprise]);
+    // A code Reclaim does not know is offered under its own name.
+    expect(inG.declineCodes.find((c) => c.code === "provider_special_code")).toEqual({
+      code: "provider_special_code",
+      label: null,
+      category: null,
+      count: 1,
+    });
+    expect(
+      await declineCodeOccurs(db, {
+        workspaceId: g.workspace.id,
+        code: "provider_special_code",
+      }),
+    ).toBe(true);
+    expect(
+      await declineCodeOccurs(db, {
+        workspaceId: f.workspace.id,
+        code: "provider_special_code",
+      }),
+    ).toBe(false);
+  });
+});
+
+describe("getRecoveryCase difficulty", () => {
+  it("scores the case from its attempts, retries, days and channel", async () => {
+    const caseId = f.ids.ada1!;
+    const at = (iso: string) => new Date(iso);
+    const attempt = (
+      source: "initial" | "provider_retry" | "reclaim_retry" | "card_update",
+      outcome: "failed" | "succeeded",
+      code: string | null,
+      iso: string,
+    ) => ({
+      workspaceId: f.workspace.id,
+      caseId,
+      source,
+      outcome,
+      declineCode: code,
+      dedupeKey: `test:${hex()}`,
+      at: at(iso),
+    });
+    await db
+      .insert(paymentAttempts)
+      .values([
+        attempt("initial", "failed", "insufficient_funds", "2026-01-05T10:00:00Z"),
+        attempt("provider_retry", "failed", "insufficient_funds", "2026-01-06T10:00:00Z"),
+        attempt("reclaim_retry", "failed", "expired_card", "2026-01-07T10:00:00Z"),
+        attempt("card_update", "succeeded", null, "2026-01-09T10:00:00Z"),
+      ]);
+    const detail = (await getRecoveryCase(db, {
+      workspaceId: f.workspace.id,
+      caseId,
+      now: at("2026-06-01T00:00:00Z"),
+    }))!;
+    // 2 retries (10) + 1 code change (5) + 4 days (4) + card update by the customer (15) = 34.
+    expect(detail.difficulty.inputs).toEqual({
+      retries: 2,
+      declineCodeChanges: 1,
+      days: 4,
+      outcome: "card_update",
+      open: false,
+    });
+    expect(detail.difficulty.score).toBe(34);
+    expect(detail.difficulty.parts.map((p) => p.points)).toEqual([10, 5, 4, 15]);
+
+    // An open case counts its days to the workspace's now, as not recovered yet.
+    const open = (await getRecoveryCase(db, {
+      workspaceId: f.workspace.id,
+      caseId: f.ids.ada2!,
+      now: at("2026-01-17T23:30:00Z"),
+    }))!;
+    expect(open.difficulty.inputs).toEqual({
+      retries: 0,
+      declineCodeChanges: 0,
+      days: 7,
+      outcome: "not_recovered",
+      open: true,
+    });
+    expect(open.difficulty.score).toBe(7 + 25);
   });
 });

@@ -1,36 +1,152 @@
-import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { periodInput } from "@/server/analytics/period";
+import { difficultyInputsOf, difficultyScore } from "@/server/analytics/difficulty";
 import type { Db } from "@/server/db/client";
 import {
   caseStatuses,
+  cohorts,
   customers,
   dunningThreads,
   invoices,
   outboxMessages,
   paymentAttempts,
   recoveryCases,
+  recoveryChannels,
   scheduledActions,
+  sequences,
+  sequenceVersions,
   subscriptions,
   timelineEvents,
   type CaseStatus,
 } from "@/server/db/schema";
-import { classifyDecline, knownDeclineCodes } from "@/server/recovery/decline";
+import { DAY } from "@/server/recovery/clock";
+import { classifyDecline, declineCategories, knownDeclineCodes } from "@/server/recovery/decline";
 
 /** Cases per page of the recoveries list. */
 export const RECOVERIES_PAGE_SIZE = 50;
 
+/** The longest search text: longer than any name, email or invoice number worth typing. */
+export const RECOVERY_SEARCH_MAX = 100;
+
+/** A UTC day like 2026-01-31, with the reports' own rules and messages. */
+const isoDay = periodInput.options[1].shape.from;
+
+const oneOf = (what: string, values: readonly string[]) => `Choose ${what}: ${values.join(", ")}.`;
+
+/**
+ * The filters of the recoveries list, field by field (the router and the page
+ * both read them with these rules). Each field is optional; dates are whole
+ * UTC days of the case's opening, both included.
+ */
+export const recoveryFilterShape = {
+  status: z.enum(caseStatuses, { message: oneOf("a status", caseStatuses) }).optional(),
+  declineCategory: z.enum(declineCategories, { message: oneOf("a decline category", declineCategories) }).optional(),
+  declineCode: z
+    .string({ message: "A decline code is text, like insufficient_funds." })
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9_]{1,64}$/, "A decline code is lower-case letters, digits and underscores, like insufficient_funds.")
+    .optional(),
+  cohort: z.enum(cohorts, { message: oneOf("a cohort", cohorts) }).optional(),
+  channel: z.enum(recoveryChannels, { message: oneOf("a recovery channel", recoveryChannels) }).optional(),
+  sequenceId: z
+    .string({ message: "A sequence is given by its id." })
+    .trim()
+    .min(1, "Choose a sequence.")
+    .max(100, "That is not a sequence id.")
+    .optional(),
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  q: z
+    .string({ message: "Search for text." })
+    .trim()
+    .max(RECOVERY_SEARCH_MAX, `Search for at most ${RECOVERY_SEARCH_MAX} characters.`)
+    // Postgres refuses a NUL in text; no name or invoice number has control characters.
+    .refine(
+      (v) => [...v].every((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127),
+      "Search text cannot contain control characters.",
+    )
+    .transform((v) => (v === "" ? undefined : v))
+    .optional(),
+};
+
+/** The start of a date range may not be after its end. */
+export function checkDateOrder(value: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (value.from && value.to && value.from > value.to) {
+    ctx.addIssue({ code: "custom", path: ["to"], message: "The start date must be on or before the end date." });
+  }
+}
+
+export const recoveryFiltersInput = z.object(recoveryFilterShape).superRefine(checkDateOrder);
+export type RecoveryCaseFilters = z.output<typeof recoveryFiltersInput>;
+
+/** Whether Reclaim knows a decline code (its reference table, or "unknown" for a decline without a code). */
+export const isKnownDeclineCode = (code: string) => code === "unknown" || knownDeclineCodes.some((k) => k.code === code);
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern, not any text. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const startOfDay = (day: string) => new Date(`${day}T00:00:00Z`);
+
+/**
+ * The conditions of the filters, on recovery_cases joined with its customer
+ * and invoice (the search reads both). Every condition stays within the
+ * workspace: a sequence of another workspace matches nothing.
+ */
+function filterConditions(db: Db, workspaceId: string, filters: Omit<RecoveryCaseFilters, "status">): SQL[] {
+  const conditions: SQL[] = [eq(recoveryCases.workspaceId, workspaceId)];
+  if (filters.declineCategory) conditions.push(eq(recoveryCases.declineCategory, filters.declineCategory));
+  if (filters.declineCode) conditions.push(eq(recoveryCases.declineCode, filters.declineCode));
+  if (filters.cohort) conditions.push(eq(recoveryCases.cohort, filters.cohort));
+  if (filters.channel) conditions.push(eq(recoveryCases.recoveredVia, filters.channel));
+  if (filters.sequenceId) {
+    conditions.push(
+      inArray(
+        recoveryCases.sequenceVersionId,
+        db
+          .select({ id: sequenceVersions.id })
+          .from(sequenceVersions)
+          .where(and(eq(sequenceVersions.workspaceId, workspaceId), eq(sequenceVersions.sequenceId, filters.sequenceId))),
+      ),
+    );
+  }
+  if (filters.from) conditions.push(gte(recoveryCases.openedAt, startOfDay(filters.from)));
+  if (filters.to) conditions.push(lt(recoveryCases.openedAt, new Date(startOfDay(filters.to).getTime() + DAY)));
+  const q = filters.q?.trim();
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    const like = (column: AnyColumn) => sql`${column} ilike ${pattern} escape '\\'`;
+    const search = or(
+      like(customers.name),
+      like(customers.email),
+      like(customers.externalId),
+      like(invoices.number),
+      like(invoices.externalId),
+    );
+    if (search) conditions.push(search);
+  }
+  return conditions;
+}
+
 /**
  * A workspace's recovery cases, newest first, with what the list shows of
- * their customer and invoice. Keyset-paginated: `cursor` is the id of the last
- * case of the previous page (a cursor from another workspace matches nothing).
+ * their customer and invoice, narrowed by the filters. Keyset-paginated:
+ * `cursor` is the id of the last case of the previous page, and the next page
+ * holds the matching cases strictly older than it in (opened_at, id) order, so
+ * pages neither skip nor repeat a case whatever the filters (a cursor from
+ * another workspace matches nothing).
  */
 export async function listRecoveryCases(
   db: Db,
   {
     workspaceId,
-    status,
     cursor,
     limit = RECOVERIES_PAGE_SIZE,
-  }: { workspaceId: string; status?: CaseStatus; cursor?: string; limit?: number },
+    ...filters
+  }: { workspaceId: string; cursor?: string; limit?: number } & RecoveryCaseFilters,
 ) {
   const rows = await db
     .select({
@@ -57,8 +173,8 @@ export async function listRecoveryCases(
     .innerJoin(invoices, and(eq(invoices.id, recoveryCases.invoiceId), eq(invoices.workspaceId, workspaceId)))
     .where(
       and(
-        eq(recoveryCases.workspaceId, workspaceId),
-        status ? eq(recoveryCases.status, status) : undefined,
+        ...filterConditions(db, workspaceId, filters),
+        filters.status ? eq(recoveryCases.status, filters.status) : undefined,
         // Compared as a pair on the database's own values: exact, whatever the timestamps' precision.
         cursor
           ? sql`(${recoveryCases.openedAt}, ${recoveryCases.id}) < (select c.opened_at, c.id from recovery_cases c where c.id = ${cursor} and c.workspace_id = ${workspaceId})`
@@ -73,12 +189,21 @@ export async function listRecoveryCases(
 
 export type RecoveryCaseListItem = Awaited<ReturnType<typeof listRecoveryCases>>["items"][number];
 
-/** How many cases of the workspace are in each status (every status present, zero when none). */
-export async function countRecoveryCasesByStatus(db: Db, { workspaceId }: { workspaceId: string }): Promise<Record<CaseStatus, number>> {
+/**
+ * How many cases of the workspace are in each status (every status present,
+ * zero when none), among the cases the other filters match: the numbers the
+ * status tabs show for the current filters.
+ */
+export async function countRecoveryCasesByStatus(
+  db: Db,
+  { workspaceId, ...filters }: { workspaceId: string } & Omit<RecoveryCaseFilters, "status">,
+): Promise<Record<CaseStatus, number>> {
   const rows = await db
     .select({ status: recoveryCases.status, count: sql<number>`count(*)::int` })
     .from(recoveryCases)
-    .where(eq(recoveryCases.workspaceId, workspaceId))
+    .innerJoin(customers, and(eq(customers.id, recoveryCases.customerId), eq(customers.workspaceId, workspaceId)))
+    .innerJoin(invoices, and(eq(invoices.id, recoveryCases.invoiceId), eq(invoices.workspaceId, workspaceId)))
+    .where(and(...filterConditions(db, workspaceId, filters)))
     .groupBy(recoveryCases.status);
   const counts = Object.fromEntries(caseStatuses.map((s) => [s, 0])) as Record<CaseStatus, number>;
   for (const row of rows) counts[row.status] = Number(row.count);
@@ -86,12 +211,57 @@ export async function countRecoveryCasesByStatus(db: Db, { workspaceId }: { work
 }
 
 /**
+ * What the filter form offers: the workspace's sequences (the default first)
+ * and the decline codes its cases have, with Reclaim's name for each known
+ * code and how many cases have it.
+ */
+export async function getRecoveryFilterOptions(db: Db, { workspaceId }: { workspaceId: string }) {
+  const [sequenceRows, codeRows] = await Promise.all([
+    db
+      .select({ id: sequences.id, name: sequences.name, isDefault: sequences.isDefault })
+      .from(sequences)
+      .where(eq(sequences.workspaceId, workspaceId))
+      .orderBy(desc(sequences.isDefault), asc(sequences.name), asc(sequences.id)),
+    db
+      .select({ code: recoveryCases.declineCode, count: sql<number>`count(*)::int` })
+      .from(recoveryCases)
+      .where(eq(recoveryCases.workspaceId, workspaceId))
+      .groupBy(recoveryCases.declineCode)
+      .orderBy(asc(recoveryCases.declineCode)),
+  ]);
+  return {
+    sequences: sequenceRows,
+    declineCodes: codeRows.map((row) => {
+      const known = knownDeclineCodes.find((k) => k.code === row.code);
+      return { code: row.code, label: known?.label ?? null, category: known?.category ?? null, count: Number(row.count) };
+    }),
+  };
+}
+
+export type RecoveryFilterOptions = Awaited<ReturnType<typeof getRecoveryFilterOptions>>;
+
+/** Whether any case of the workspace has this decline code (a code Reclaim does not know may still be one a provider sent). */
+export async function declineCodeOccurs(db: Db, { workspaceId, code }: { workspaceId: string; code: string }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: recoveryCases.id })
+    .from(recoveryCases)
+    .where(and(eq(recoveryCases.workspaceId, workspaceId), eq(recoveryCases.declineCode, code)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
  * One case with everything its page explains: customer, invoice, subscription,
  * the charge attempts, the plan (the case's own actions and its thread's
  * emails) and the timeline (the case's events and its thread's shared ones).
+ * Also its difficulty score (server/analytics/difficulty.ts), with an open
+ * case's days counted to `now` (the workspace's now: a sandbox's test clock).
  * Null when the case is not in the workspace.
  */
-export async function getRecoveryCase(db: Db, { workspaceId, caseId }: { workspaceId: string; caseId: string }) {
+export async function getRecoveryCase(
+  db: Db,
+  { workspaceId, caseId, now = new Date() }: { workspaceId: string; caseId: string; now?: Date },
+) {
   const [row] = await db
     .select({ recoveryCase: recoveryCases, customer: customers, invoice: invoices, subscription: subscriptions, thread: dunningThreads })
     .from(recoveryCases)
@@ -187,6 +357,15 @@ export async function getRecoveryCase(db: Db, { workspaceId, caseId }: { workspa
   ]);
 
   const classification = classifyDecline({ declineCode: recoveryCase.declineCode, adviceCode: recoveryCase.adviceCode });
+  const difficultyInputs = difficultyInputsOf({
+    status: recoveryCase.status,
+    recoveredVia: recoveryCase.recoveredVia,
+    retryCount: recoveryCase.retryCount,
+    openedAt: recoveryCase.openedAt,
+    closedAt: recoveryCase.closedAt,
+    now,
+    attempts,
+  });
   return {
     recoveryCase,
     customer: {
@@ -220,6 +399,7 @@ export async function getRecoveryCase(db: Db, { workspaceId, caseId }: { workspa
     actions: actions.map(({ result, ...action }) => ({ ...action, result: result ?? null, messageId: stringField(result, "messageId") })),
     timeline: timeline.map(({ data, seq: _seq, ...event }) => ({ ...event, messageId: stringField(data, "messageId") })),
     siblings,
+    difficulty: { ...difficultyScore(difficultyInputs), inputs: difficultyInputs },
   };
 }
 

@@ -1,17 +1,25 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
+import { z, ZodRealError } from "zod";
 import { router, workspaceProcedure, workspaceProcedureWith } from "@/server/api/trpc";
 import { requireOneFailure, simulateFailedRenewals, simulateFailureFields } from "@/server/billing/sandbox/simulate";
-import { caseStatuses, type CaseStatus, type Workspace } from "@/server/db/schema";
+import type { CaseStatus, Workspace } from "@/server/db/schema";
+import type { Db } from "@/server/db/client";
 import { DAY, HOUR, systemClock } from "@/server/recovery/clock";
 import { workspaceNow } from "@/server/recovery/context";
 import { advanceSandboxClock, advanceToNextAction } from "@/server/recovery/sandbox-clock";
 import {
+  checkDateOrder,
   countRecoveryCasesByStatus,
+  declineCodeOccurs,
   getNextPlannedAction,
   getRecoveryCase,
+  getRecoveryFilterOptions,
+  getWorkspaceOutboxMessage,
+  isKnownDeclineCode,
   listRecoveryCases,
-  listWorkspaceOutbox, getWorkspaceOutboxMessage } from "@/server/queries/recoveries";
+  listWorkspaceOutbox,
+  recoveryFilterShape,
+} from "@/server/queries/recoveries";
 import { getRecoveryDeps } from "@/server/runtime";
 
 /**
@@ -51,21 +59,53 @@ const advanceBy = z.union([
   z.strictObject({ until: z.date() }),
 ]);
 
+const { status: _status, ...nonStatusFilters } = recoveryFilterShape;
+
+/** The list's filters and its page. */
+const listInput = z
+  .object({ ...recoveryFilterShape, cursor: z.string().trim().min(1).max(100, "That is not a page of this list.").optional() })
+  .superRefine(checkDateOrder);
+
+/** The filters the status tabs' counts respect: all but the status itself. */
+const countsInput = z.object(nonStatusFilters).superRefine(checkDateOrder);
+
+/**
+ * A decline code must be one Reclaim knows or one a case of the workspace
+ * has (a provider can send codes the reference table lacks); anything else is
+ * refused on its field, like the input's other mistakes.
+ */
+async function requireDeclineCode(db: Db, workspaceId: string, code: string | undefined): Promise<void> {
+  if (!code || isKnownDeclineCode(code) || (await declineCodeOccurs(db, { workspaceId, code }))) return;
+  const message = `"${code}" is not a decline code Reclaim knows, and no case of this workspace has it.`;
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message,
+    cause: new ZodRealError([{ code: "custom", path: ["declineCode"], message, input: code }]),
+  });
+}
+
 /** Recovery cases, their plans and timelines, and the sandbox controls. */
 export const recoveryRouter = router({
-  list: workspaceProcedure
-    .input(
-      z.object({
-        status: z.enum(caseStatuses, { message: `Filter by one of: ${caseStatuses.join(", ")}.` }).optional(),
-        cursor: z.string().trim().min(1).max(100).optional(),
-      }),
-    )
-    .query(({ ctx, input }) => listRecoveryCases(ctx.db, { workspaceId: ctx.workspace.id, status: input.status, cursor: input.cursor })),
+  /** One page of the workspace's cases, newest first, narrowed by the filters; `nextCursor` continues it. */
+  list: workspaceProcedure.input(listInput).query(async ({ ctx, input }) => {
+    const { workspaceId: _workspaceId, ...filters } = input;
+    await requireDeclineCode(ctx.db, ctx.workspace.id, filters.declineCode);
+    return listRecoveryCases(ctx.db, { ...filters, workspaceId: ctx.workspace.id });
+  }),
 
-  counts: workspaceProcedure.query(({ ctx }) => countRecoveryCasesByStatus(ctx.db, { workspaceId: ctx.workspace.id })),
+  /** Cases per status among those the other filters match (the status tabs' numbers). */
+  counts: workspaceProcedure.input(countsInput).query(async ({ ctx, input }) => {
+    const { workspaceId: _workspaceId, ...filters } = input;
+    await requireDeclineCode(ctx.db, ctx.workspace.id, filters.declineCode);
+    return countRecoveryCasesByStatus(ctx.db, { ...filters, workspaceId: ctx.workspace.id });
+  }),
+
+  /** What the filter form offers: the workspace's sequences and the decline codes its cases have. */
+  filterOptions: workspaceProcedure.query(({ ctx }) => getRecoveryFilterOptions(ctx.db, { workspaceId: ctx.workspace.id })),
 
   get: workspaceProcedure.input(z.object({ caseId: z.string().trim().min(1).max(100) })).query(async ({ ctx, input }) => {
-    const found = await getRecoveryCase(ctx.db, { workspaceId: ctx.workspace.id, caseId: input.caseId });
+    const now = await workspaceNow({ db: ctx.db, clock: systemClock }, ctx.workspace.id);
+    const found = await getRecoveryCase(ctx.db, { workspaceId: ctx.workspace.id, caseId: input.caseId, now });
     if (!found) throw new TRPCError({ code: "NOT_FOUND", message: "That recovery does not exist in this workspace." });
     return found;
   }),

@@ -4,10 +4,12 @@ import { ChevronRight, RotateCcw } from "lucide-react";
 import { ButtonLink } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, PageHeader } from "@/components/ui/empty-state";
-import { caseStatuses, type CaseStatus } from "@/server/db/schema";
+import type { CaseStatus } from "@/server/db/schema";
 import { getConsoleWorkspace } from "@/server/console";
 import type { RecoveryCaseListItem } from "@/server/queries/recoveries";
 import { CaseStatusBadge, CategoryBadge, CohortBadge } from "./_components/badges";
+import { FilterForm } from "./_components/filter-form";
+import { activeFilterCount, listHref, parseFilters } from "./_components/filters";
 import { LocalTime, Money } from "./_components/format";
 import { caseStatusHelp, caseStatusLabels, recoveredViaLabels, stageLabels } from "./_components/labels";
 
@@ -22,32 +24,33 @@ const tabs: { status: CaseStatus | null; label: string }[] = [
   { status: "cancelled", label: "Cancelled" },
 ];
 
-const isStatus = (value: unknown): value is CaseStatus => typeof value === "string" && (caseStatuses as readonly string[]).includes(value);
-
 export default async function RecoveriesPage({
   params,
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ status?: string | string[]; cursor?: string | string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { workspace, api } = await getConsoleWorkspace((await params).slug);
   const query = await searchParams;
-  const status = isStatus(query.status) ? query.status : undefined;
-  const cursor = typeof query.cursor === "string" && query.cursor.length <= 100 ? query.cursor : undefined;
+  const workspaceId = workspace.id;
+  const options = await api.recovery.filterOptions({ workspaceId });
+  // Values the list cannot use are left out and named above the list (see parseFilters).
+  const { filters, values, ignored } = parseFilters(query, options);
+  const { status, ...otherFilters } = filters;
+  const rawCursor = Array.isArray(query.cursor) ? query.cursor[0] : query.cursor;
+  const cursor = rawCursor && rawCursor.length <= 100 ? rawCursor : undefined;
   const [page, counts] = await Promise.all([
-    api.recovery.list({ workspaceId: workspace.id, status, cursor }),
-    api.recovery.counts({ workspaceId: workspace.id }),
+    api.recovery.list({ workspaceId, ...filters, cursor }),
+    api.recovery.counts({ workspaceId, ...otherFilters }),
   ]);
+  // Every case of the workspace, whatever the filters: is there anything to filter at all?
+  const workspaceTotal = options.declineCodes.reduce((sum, c) => sum + c.count, 0);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const filtering = activeFilterCount(values) > 0;
   const base = `/w/${workspace.slug}/recoveries`;
-  const href = (s: CaseStatus | null | undefined, c?: string) => {
-    const search = new URLSearchParams();
-    if (s) search.set("status", s);
-    if (c) search.set("cursor", c);
-    const qs = search.toString();
-    return qs ? `${base}?${qs}` : base;
-  };
+  const href = (s: CaseStatus | null | undefined, c?: string) => listHref(base, { ...values, status: s ?? undefined }, c);
+  const clearHref = listHref(base, { status });
   const sandbox = workspace.mode === "sandbox";
 
   return (
@@ -56,14 +59,14 @@ export default async function RecoveriesPage({
         title="Recoveries"
         description="Every failed payment Reclaim is working on, and how each one ended. Open a case to see why each step happened."
         action={
-          sandbox && total > 0 ? (
+          sandbox && workspaceTotal > 0 ? (
             <ButtonLink href={`/w/${workspace.slug}/sandbox`} variant="secondary" className="shrink-0 whitespace-nowrap">
               Open the sandbox
             </ButtonLink>
           ) : null
         }
       />
-      {total === 0 ? (
+      {workspaceTotal === 0 ? (
         <EmptyState
           icon={RotateCcw}
           title="No recoveries yet"
@@ -83,6 +86,19 @@ export default async function RecoveriesPage({
         </EmptyState>
       ) : (
         <div className="space-y-4">
+          <FilterForm base={base} values={values} options={options} />
+
+          {ignored.length > 0 ? (
+            <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+              <p className="font-medium">Some filters in the address could not be used, so the list does not apply them:</p>
+              <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                {ignored.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+
           <nav aria-label="Filter by status" className="-mx-4 overflow-x-auto px-4 sm:mx-0 sm:px-0">
             <ul className="flex min-w-max gap-1 border-b border-zinc-200">
               {tabs
@@ -125,6 +141,16 @@ export default async function RecoveriesPage({
                     Back to the newest
                   </Link>
                 </p>
+              ) : filtering ? (
+                <>
+                  <h2 className="text-base font-semibold text-zinc-900">No cases match these filters</h2>
+                  <p className="mt-1">
+                    {status ? `No ${caseStatusLabels[status].toLowerCase()} case matches them. ` : ""}
+                    <Link href={clearHref} className="font-medium text-brand-700 underline">
+                      Clear filters
+                    </Link>
+                  </p>
+                </>
               ) : (
                 <p>
                   No {status ? caseStatusLabels[status].toLowerCase() : ""} cases. {status ? caseStatusHelp[status] : ""}{" "}

@@ -6,6 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { ArrowLeft, TriangleAlert } from "lucide-react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { DIFFICULTY_FORMULA } from "@/server/analytics/difficulty";
 import { getConsoleWorkspace } from "@/server/console";
 import type { RecoveryCaseDetail } from "@/server/queries/recoveries";
 import { CaseStatusBadge, CategoryBadge, CohortBadge, Pill } from "../_components/badges";
@@ -146,6 +147,8 @@ export default async function RecoveryCasePage({ params }: { params: Promise<{ s
             </dl>
           </Card>
 
+          <DifficultyCard detail={detail} />
+
           {siblings.length > 0 ? (
             <Card>
               <CardHeader
@@ -173,6 +176,72 @@ export default async function RecoveryCasePage({ params }: { params: Promise<{ s
         </aside>
       </div>
     </div>
+  );
+}
+
+const scoreTone = (score: number) => (score <= 33 ? "bg-emerald-500" : score <= 66 ? "bg-amber-500" : "bg-red-500");
+
+/** The difficulty score (server/analytics/difficulty.ts), part by part, with the rules it follows. */
+function DifficultyCard({ detail }: { detail: RecoveryCaseDetail }) {
+  const { score, parts, inputs } = detail.difficulty;
+  return (
+    <Card>
+      <CardHeader
+        title="Difficulty"
+        description={
+          inputs.open
+            ? "How hard this case is to recover so far, from 1 (easy) to 100 (hardest). It changes while the case is open."
+            : "How hard this case was to recover, from 1 (easy) to 100 (hardest)."
+        }
+      />
+      <div className="space-y-4 p-5 text-sm">
+        <div>
+          <p className="flex items-baseline gap-1">
+            <span className="text-3xl font-semibold tabular-nums text-zinc-900" data-testid="difficulty-score">
+              {score}
+            </span>
+            <span className="text-zinc-500">/ 100</span>
+          </p>
+          <div className="mt-2 h-2 overflow-hidden rounded-full bg-zinc-100" aria-hidden="true">
+            <div className={cn("h-full rounded-full", scoreTone(score))} style={{ width: `${score}%` }} />
+          </div>
+        </div>
+        <table className="w-full text-left">
+          <caption className="sr-only">Difficulty score, part by part</caption>
+          <thead className="text-xs font-medium uppercase tracking-wide text-zinc-500">
+            <tr>
+              <th scope="col" className="pb-1 pr-3 font-medium">
+                Part
+              </th>
+              <th scope="col" className="pb-1 text-right font-medium">
+                Points
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {parts.map((part) => (
+              <tr key={part.label} className="align-top">
+                <th scope="row" className="py-2 pr-3 font-normal">
+                  <span className="block font-medium text-zinc-900">{part.label}</span>
+                  <span className="block text-xs text-zinc-500">{part.explanation}</span>
+                </th>
+                <td className="whitespace-nowrap py-2 text-right tabular-nums text-zinc-900">
+                  {part.points} <span className="text-xs text-zinc-500">of {part.max}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <details className="text-zinc-700">
+          <summary className="cursor-pointer font-medium text-brand-700 underline decoration-dotted">How this is scored</summary>
+          <ul className="mt-2 list-disc space-y-1.5 pl-5 leading-6">
+            {DIFFICULTY_FORMULA.map((rule) => (
+              <li key={rule}>{rule}</li>
+            ))}
+          </ul>
+        </details>
+      </div>
+    </Card>
   );
 }
 
@@ -234,6 +303,7 @@ function PlanSection({ detail, emails }: { detail: RecoveryCaseDetail; emails: s
   return (
     <Card>
       <CardHeader title="Plan" description={description} />
+      <PlanProgress detail={detail} />
       {actions.length === 0 ? (
         <p className="px-5 py-6 text-sm text-zinc-600">
           {c.status === "silenced"
@@ -278,6 +348,60 @@ function PlanSection({ detail, emails }: { detail: RecoveryCaseDetail; emails: s
         </ol>
       )}
     </Card>
+  );
+}
+
+const calledOffStatuses = new Set(["cancelled", "skipped"]);
+
+/**
+ * Where the plan stands: retries made and emails sent against those still
+ * planned (steps called off are not counted as planned), and the billing
+ * provider's own retries beside Reclaim's.
+ */
+function PlanProgress({ detail }: { detail: RecoveryCaseDetail }) {
+  const { actions, attempts } = detail;
+  const providerRetries = attempts.filter((a) => a.source === "provider_retry").length;
+  const rows = [
+    { kind: "retry", label: "Retries by Reclaim", verb: "made" },
+    { kind: "email", label: "Emails", verb: "sent" },
+  ].flatMap(({ kind, label, verb }) => {
+    const steps = actions.filter((a) => a.kind === kind);
+    if (steps.length === 0) return [];
+    const done = steps.filter((a) => a.status === "done").length;
+    const calledOff = steps.filter((a) => calledOffStatuses.has(a.status)).length;
+    const planned = steps.length - calledOff;
+    return [{ kind, label, verb, done, planned, calledOff }];
+  });
+  if (rows.length === 0 && providerRetries === 0) return null;
+  return (
+    <div className="grid grid-cols-1 gap-4 border-b border-zinc-100 px-5 py-4 sm:grid-cols-2">
+      {rows.map((row) => (
+        <div key={row.kind} className="text-sm">
+          <p id={`progress-${row.kind}`} className="flex items-baseline justify-between gap-2">
+            <span className="font-medium text-zinc-900">{row.label}</span>
+            <span className="tabular-nums text-zinc-700">
+              {row.done} of {row.planned} {row.verb}
+            </span>
+          </p>
+          <progress
+            aria-labelledby={`progress-${row.kind}`}
+            value={row.done}
+            max={Math.max(row.planned, 1)}
+            className="mt-1.5 block h-2 w-full overflow-hidden rounded-full bg-zinc-100 [&::-moz-progress-bar]:bg-brand-500 [&::-webkit-progress-bar]:bg-zinc-100 [&::-webkit-progress-value]:bg-brand-500"
+          />
+          {row.calledOff > 0 ? (
+            <p className="mt-1 text-xs text-zinc-500">
+              {row.calledOff} more {row.calledOff === 1 ? "was" : "were"} called off.
+            </p>
+          ) : null}
+        </div>
+      ))}
+      {providerRetries > 0 ? (
+        <p className="text-sm text-zinc-700 sm:col-span-2">
+          The billing provider also retried the charge {providerRetries} {providerRetries === 1 ? "time" : "times"} on its own.
+        </p>
+      ) : null}
+    </div>
   );
 }
 
