@@ -164,13 +164,9 @@ export default async function AnalyticsPage({
           {days.treatment.cases + days.holdout.cases === 0 ? (
             <Empty>No case was recovered in this period.</Empty>
           ) : (
-            <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
-              <div className="min-w-0 lg:col-span-2">
-                <DaysChart days={days} />
-              </div>
-              <div className="min-w-0">
-                <DaysSummaryTable days={days} />
-              </div>
+            <div className="space-y-4">
+              <DaysChart days={days} />
+              <DaysSummaryTable days={days} />
             </div>
           )}
         </section>

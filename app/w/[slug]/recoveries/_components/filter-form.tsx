@@ -19,7 +19,9 @@ export function FilterForm({ base, values, options }: { base: string; values: Fi
   const inDisclosure = active - (values.q ? 1 : 0);
   const clear = listHref(base, { status: values.status });
   return (
-    <form method="get" action={base} role="search" aria-label="Filter recoveries" className="space-y-3">
+    // Keyed by the filters: a client-side navigation (a tab, "Clear filters") keeps this component, and
+    // uncontrolled fields would otherwise keep showing the previous values.
+    <form key={JSON.stringify(values)} method="get" action={base} role="search" aria-label="Filter recoveries" className="space-y-3">
       {values.status ? <input type="hidden" name="status" value={values.status} /> : null}
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
         <div className="min-w-0 flex-1">
