@@ -131,9 +131,10 @@ function recoveredByReportTime(scope: ReportScope): SQL {
 
 /**
  * Sufficient statistics per sequence × cohort × currency, aggregated in SQL.
- * Grouped first by sequence version (an index range scan on
- * (workspace_id, livemode, opened_at) feeding one hash aggregate), then
- * joined to the handful of versions and merged per sequence here.
+ * Grouped first by sequence version (an index-only range scan of
+ * `recovery_cases_report_opened_idx`, which holds every column used here,
+ * feeding one hash aggregate), then joined to the handful of versions and
+ * merged per sequence here.
  */
 export async function liftCells(db: Db, scope: ReportScope): Promise<LiftCell[]> {
   const recovered = recoveredByReportTime(scope);

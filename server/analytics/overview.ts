@@ -12,25 +12,37 @@
  * of those rows; `overview.test.ts` does exactly that. Attempts and emails come
  * from their own tables.
  *
- * Speed (a benchmark runs these at a million cases on Postgres): each figure
- * is one grouped query that reads through an index starting with the
- * workspace: cases closed since a time through `recovery_cases_report_closed_idx`,
- * cases opened since a time through `recovery_cases_report_opened_idx`, open
- * cases through `recovery_cases_workspace_status_idx`, attempts through
- * `payment_attempts_case_idx` from the cases that were open during the period,
- * live emails through `outbox_messages_workspace_idx`, sandbox emails and
- * the emails of open threads through `timeline_events_thread_idx`. The series come from the same grouped rows with a running
- * sum in JavaScript, not a query per bucket. The queries run side by side, JIT
- * off (see `getOverview`).
+ * Speed (`BENCH_PARTS=reports npm run bench` runs these on a generated
+ * million-case history, server/bench/reports.ts): each figure is one grouped
+ * query answered from an index alone (index-only scans; the indexes hold the
+ * columns the query reads, migration 0008): cases closed since a time from
+ * `recovery_cases_report_closed_idx`, cases opened since a time from
+ * `recovery_cases_report_opened_idx`, open cases from the partial
+ * `recovery_cases_report_open_idx` with their thread's emails counted in
+ * `timeline_events_email_sent_idx`, attempts from `payment_attempts_report_idx`
+ * (the other mode's cases left out by a hash anti-join), live emails from the
+ * partial `outbox_messages_dunning_idx` minus the other mode's threads' (one
+ * probe per such thread in `outbox_messages_thread_idx`), sandbox emails
+ * through `timeline_events_thread_idx`. The series come from the same grouped
+ * rows with a running sum in JavaScript, not a query per bucket. The queries
+ * run side by side, JIT off (see `getOverview`).
  *
- * Measured on a million cases (2 vCPU, default Postgres settings, 30 days):
- * the case queries take 10 to 100 ms each; attempts (about 1 s) and the
- * dunning steps (about 0.4 s) dominate. Attempts have no index on
- * (workspace_id, at): with `payment_attempts (workspace_id, at) include
- * (source, outcome, case_id)` the same query plans an index-only range scan.
- * The dunning step would be a single look-up with a per-thread count of emails
- * sent (a column on dunning_threads, kept by the email action), or cheaper
- * with a partial index `timeline_events (thread_id) where kind = 'email_sent'`.
+ * Measured by the bench (1,000,000 live cases over 400 days, 3.3 million
+ * emails and 3.2 million attempts, plus another workspace and 20,000 sandbox
+ * cases in the same workspace; 2 vCPU shared with other work, load average
+ * 4 to 5, default Postgres settings), the page's queries as the router runs
+ * them, 30 runs: 30 days median 678 ms, p95 833 ms (the same aggregates as one
+ * plain SQL statement: 2,653 / 3,224 ms); 365 days 2,047 / 2,919 ms. Before
+ * the covering indexes and the query changes above: 4.1 s and 22 s. Alone
+ * (EXPLAIN ANALYZE, 30 days): cases closed about 60 ms, opened 30 ms, open
+ * cases 250 to 350 ms (44,600 per-thread email counts of a few µs each),
+ * attempts 140 ms, emails 60 ms plus about 250 ms for the 17,800 sandbox
+ * threads of this workspace (grows with that history). The page runs them
+ * side by side, so on two busy cores the sum of their CPU is what the page
+ * waits for: the 300 ms target at a million cases was not met on that
+ * machine. The next step would be a per-thread count of emails sent (a column
+ * on dunning_threads kept by the email action) and an outbox column for the
+ * email's mode, which would make the two largest queries index-only.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
@@ -289,32 +301,39 @@ async function openedSince(db: Runner, s: ReportScope, sizeMs: number, count: nu
 type OpenRow = { total_row: number; currency: string; stage: string; cohort: string; emails: number; cases: number; amount: number; customers: number; holdout: number };
 
 /**
- * Open cases by currency and dunning step, and (the grouping set `()`, flagged
- * `total_row`) how many are open, for how many customers, how many in the
- * holdout.
+ * Open cases by currency and dunning step, and (the row flagged `total_row`)
+ * how many are open, for how many customers, how many in the holdout.
  *
- * The emails a customer has received are the `email_sent` entries of their
- * thread, read through timeline_events_thread_idx for the treatment cases
+ * The open cases are read from `recovery_cases_report_open_idx` alone (a
+ * partial index of the open cases holding every column used here). The emails
+ * a customer has received are the `email_sent` entries of their thread, counted
+ * in the partial index `timeline_events_email_sent_idx` alone (no workspace
+ * filter: a thread's entries are in its workspace) for the treatment cases
  * before the grace period (the others are bucketed by stage or cohort): the
  * cost follows the number of open cases, not the length of the history, and
  * the entry's time is on the workspace's clock whatever the mode.
  */
 function openByStep(db: Runner, s: ReportScope) {
+  // Grouped by the enum columns (a hash aggregate), and the total row apart: a grouping set with
+  // count(distinct) would sort every open case by text keys, which cost more than the rest together.
   return query<OpenRow>(
     db,
-    sql`select grouping(o.currency) as total_row, o.currency, o.stage, o.cohort, o.emails,
-        count(*)::int as cases, coalesce(sum(o.amount), 0)::float8 as amount,
-        count(distinct o.customer_id)::int as customers, (count(*) filter (where o.cohort = 'holdout'))::int as holdout
-      from (
-        select c.currency, c.stage::text as stage, c.cohort::text as cohort, c.amount, c.customer_id,
+    sql`with o as materialized (
+        select c.currency, c.stage, c.cohort, c.amount, c.customer_id,
           case when c.cohort = 'treatment' and c.stage = 'past_due' then
-            (select count(*)::int from timeline_events t
-              where t.thread_id = c.thread_id and t.kind = 'email_sent' and t.workspace_id = ${s.workspaceId})
+            (select count(*)::int from timeline_events t where t.thread_id = c.thread_id and t.kind = 'email_sent')
           else 0 end as emails
         from recovery_cases c
         where c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode} and c.status = 'open'
-      ) o
-      group by grouping sets ((o.currency, o.stage, o.cohort, o.emails), ())`,
+      )
+      select 0 as total_row, currency, stage::text as stage, cohort::text as cohort, emails,
+        count(*)::int as cases, coalesce(sum(amount), 0)::float8 as amount, 0 as customers, 0 as holdout
+      from o
+      group by currency, stage, cohort, emails
+      union all
+      select 1, null, null, null, null, count(*)::int, coalesce(sum(amount), 0)::float8,
+        (select count(*) from (select distinct customer_id from o) d)::int, (count(*) filter (where cohort = 'holdout'))::int
+      from o`,
   );
 }
 
@@ -328,21 +347,21 @@ async function hasAnyCase(db: Runner, s: ReportScope): Promise<boolean> {
 
 /**
  * Attempts made in the period. Attempts have no mode of their own: they take
- * their case's. A charge is only made while its case is open (the failed
- * renewal opens it, the successful charge closes it), so the cases to look at
- * are those opened before the period's end and not closed before its start;
- * their attempts are then read by (case_id, at).
+ * their case's. They are read by (workspace_id, at) from
+ * `payment_attempts_report_idx` alone, which holds source, outcome and case;
+ * the attempts of cases of the other mode (a live workspace's sandbox history)
+ * are left out with a hash anti-join against that mode's cases, so the cost
+ * follows the attempts of the period, not a join to every case open in it.
  */
 async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> {
   const { from, to } = s.period;
   const rows = await query<{ source: AttemptSource; outcome: string; n: number }>(
     db,
     sql`select a.source, a.outcome, count(*)::int as n
-      from recovery_cases c
-      join payment_attempts a on a.case_id = c.id and a.workspace_id = ${s.workspaceId}
-      where c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode}
-        and c.opened_at < ${at(to)} and (c.closed_at is null or c.closed_at >= ${at(from)})
-        and a.at >= ${at(from)} and a.at < ${at(to)}
+      from payment_attempts a
+      where a.workspace_id = ${s.workspaceId} and a.at >= ${at(from)} and a.at < ${at(to)}
+        and not exists (select 1 from recovery_cases o
+          where o.id = a.case_id and o.workspace_id = ${s.workspaceId} and o.livemode = ${!s.livemode})
       group by 1, 2`,
   );
   const bySource = attemptSourceOrder.map((source) => {
@@ -372,10 +391,16 @@ async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> 
  * When an email went out is the time of its `email_sent` timeline entry, on the
  * workspace's clock. A live workspace's clock is the real one, so there it is
  * the outbox row's `created_at` (written in the same action, milliseconds
- * later), which the outbox's (workspace_id, created_at) index reads directly;
- * emails take their mode from their thread's cases, checked only when the
- * workspace has cases of the other mode at all (a workspace that went live
- * keeps its sandbox history), which Postgres evaluates once.
+ * later). Emails take their mode from their thread's cases (a thread's cases
+ * are all of one mode: one customer, one billing account). So the live figures
+ * are every dunning email sent in the period, counted in
+ * `outbox_messages_dunning_idx` alone, minus those of the threads of the other
+ * mode's cases (a workspace that went live keeps its sandbox history), looked
+ * up per such thread in `outbox_messages_thread_idx` (a lateral join, so one
+ * index probe per thread, about 15 µs: the planner would otherwise read every
+ * email of the period from the table to get its thread). The cost follows the
+ * period's emails and the size of the other mode's history, never a check per
+ * email.
  *
  * A sandbox workspace runs on its test clock, which `created_at` does not
  * follow. An email only goes out while its thread has an open case, so there
@@ -386,16 +411,18 @@ async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> 
 async function emailsIn(db: Runner, s: ReportScope): Promise<EmailEngagement> {
   const { from, to } = s.period;
   const counts = sql`count(*)::int as sent, count(m.first_opened_at)::int as opened, count(m.first_clicked_at)::int as clicked`;
+  const inPeriod = sql`m.kind = 'dunning' and m.status = 'sent' and m.created_at >= ${at(from)} and m.created_at < ${at(to)}`;
   const statement = s.livemode
-    ? sql`select ${counts}
-        from outbox_messages m
-        where m.workspace_id = ${s.workspaceId} and m.kind = 'dunning' and m.status = 'sent'
-          and m.created_at >= ${at(from)} and m.created_at < ${at(to)}
-          and (
-            not exists (select 1 from recovery_cases o where o.workspace_id = ${s.workspaceId} and o.livemode = ${!s.livemode})
-            or exists (select 1 from recovery_cases c
-              where c.thread_id = m.metadata->>'threadId' and c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode})
-          )`
+    ? sql`select a.sent - o.sent as sent, a.opened - o.opened as opened, a.clicked - o.clicked as clicked
+        from (select ${counts} from outbox_messages m where m.workspace_id = ${s.workspaceId} and ${inPeriod}) a
+        cross join (
+          select coalesce(sum(x.sent), 0)::int as sent, coalesce(sum(x.opened), 0)::int as opened, coalesce(sum(x.clicked), 0)::int as clicked
+          from (select distinct c.thread_id from recovery_cases c where c.workspace_id = ${s.workspaceId} and c.livemode = ${!s.livemode}) th
+          cross join lateral (
+            select ${counts} from outbox_messages m
+            where (m.metadata->>'threadId') = th.thread_id and m.workspace_id = ${s.workspaceId} and ${inPeriod}
+          ) x
+        ) o`
     : sql`select ${counts}
         from (
           select distinct c.thread_id from recovery_cases c

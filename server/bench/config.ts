@@ -22,9 +22,22 @@ export type BenchConfig = {
   adminUrl: string;
   /** An existing database to use as is instead of creating one (BENCH_DATABASE_URL). It is not dropped. */
   benchUrl: string | null;
-  /** Which databases to run (BENCH_ONLY=pglite|postgres). */
+  /** Which databases to run (BENCH_ONLY=pglite|postgres). The report part runs on Postgres only. */
   only: "pglite" | "postgres" | null;
+  /**
+   * Which parts to run (BENCH_PARTS, comma-separated, default "loop,reports"): `loop` is the recovery
+   * loop (failure -> email latency, driver throughput) on PGlite and Postgres; `reports` the overview
+   * and reports pages' queries on a generated Postgres history. `BENCH_PARTS=reports` runs that part alone.
+   */
+  parts: Set<BenchPart>;
+  /** Live cases of the measured workspace in the report part (BENCH_REPORT_CASES, default 1,000,000). */
+  reportCases: number;
+  /** Timed runs of each page's queries and of its baseline, alternating, after a warm-up (BENCH_REPORT_RUNS, default 30). */
+  reportRuns: number;
 };
+
+export const benchParts = ["loop", "reports"] as const;
+export type BenchPart = (typeof benchParts)[number];
 
 function positiveInt(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -38,6 +51,13 @@ export function readConfig(): BenchConfig {
   const cases = positiveInt("BENCH_CASES", 20_000);
   const only = process.env.BENCH_ONLY?.trim() || null;
   if (only !== null && only !== "pglite" && only !== "postgres") throw new Error(`BENCH_ONLY must be "pglite" or "postgres" (got "${only}")`);
+  const partList = (process.env.BENCH_PARTS?.trim() || benchParts.join(","))
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const part of partList) {
+    if (!(benchParts as readonly string[]).includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}" (use ${benchParts.join(", ")})`);
+  }
   return {
     failures: positiveInt("BENCH_FAILURES", 200),
     failureIntervalMs: positiveInt("BENCH_FAILURE_INTERVAL_MS", 100, 0),
@@ -50,6 +70,9 @@ export function readConfig(): BenchConfig {
     adminUrl: process.env.ADMIN_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
     benchUrl: process.env.BENCH_DATABASE_URL?.trim() || null,
     only,
+    parts: new Set(partList as BenchPart[]),
+    reportCases: positiveInt("BENCH_REPORT_CASES", 1_000_000, 100),
+    reportRuns: positiveInt("BENCH_REPORT_RUNS", 30),
   };
 }
 

@@ -1,13 +1,17 @@
 /**
  * npm run bench: the recovery loop's latency (failure -> first email) and the local driver's
- * throughput against a bare claim/complete baseline, on PGlite and on Postgres. The report ends
- * with a line per figure saying what it measures. Counts and limits: see config.ts (BENCH_* env).
+ * throughput against a bare claim/complete baseline, on PGlite and on Postgres (part `loop`); and
+ * the Overview and Reports pages' queries at a million cases on Postgres against a one-statement
+ * baseline (part `reports`, reports.ts). The report ends with a line per figure saying what it
+ * measures. Parts, counts and limits: see config.ts (BENCH_* env; BENCH_PARTS=reports runs the
+ * report part alone).
  */
 import { openDatabase, type Database } from "@/server/db/client";
 import { loadLine, machineLine, readConfig, type BenchConfig } from "./config";
 import { explainSelects, instrumentQueries, newProfile, originOf, type Profile } from "./instrument";
 import { BURST_SUBMITTERS, measureRender, runLatency, type LatencyRun } from "./latency";
 import { preparePostgres, redact } from "./postgres-admin";
+import { printTable, REPORT_TARGET_MS, runReportsBench, type ReportsOutcome } from "./reports";
 import { fmt, pad, padLeft } from "./stats";
 import { DRIVER_OPTIONS, runBaseline, runDrivers, runMachinery, SEED_DECLINE, seedDueRetries, type BaselineRun, type DriverRun } from "./throughput";
 
@@ -184,20 +188,64 @@ async function benchDatabase(name: string, database: Database, config: BenchConf
 async function main(): Promise<number> {
   const config = readConfig();
   const started = performance.now();
-  out(`Reclaim recovery-loop bench`);
+  out(`Reclaim bench`);
   out(`machine: ${machineLine()}`);
   out(`${loadLine()} (other processes on this machine share its CPUs and disk)`);
-  out(
+  const loop = config.parts.has("loop");
+  const reports = config.parts.has("reports") && config.only !== "pglite";
+  out(`parts: ${[...config.parts].join(", ")} (BENCH_PARTS)${config.parts.has("reports") && !reports ? "; reports skipped: BENCH_ONLY=pglite (they run on Postgres only)" : ""}`);
+  if (loop) out(
     `counts: BENCH_FAILURES=${config.failures} (paced every ${config.failureIntervalMs} ms, then burst), BENCH_CASES=${config.cases}` +
       ` (PGlite ${config.pgliteCases}), profiling ${config.profileCases} cases, ${config.postgresDrivers} driver(s) on Postgres, 1 on PGlite,` +
       ` driver runs stop after ${config.driverSeconds} s, baseline and machinery-only runs ${config.repeats} times each (BENCH_REPEATS)`,
   );
+  if (reports) {
+    out(
+      `report part: BENCH_REPORT_CASES=${config.reportCases} live cases in the measured workspace, BENCH_REPORT_RUNS=${config.reportRuns} timed runs per page and period`,
+    );
+  }
+  const outcomes: Outcome[] = [];
+  if (loop) await runLoop(config, outcomes);
+  let reportOutcome: ReportsOutcome | null = null;
+  if (reports) reportOutcome = await runReportsBench(config, out);
+
+  out();
+  out("== Summary ==");
+  printSummary(outcomes);
+  if (reportOutcome) {
+    if (reportOutcome.skipped) out(`   Report queries: skipped (${reportOutcome.skipped})`);
+    else {
+      out(
+        `   Report queries at ${reportOutcome.cases.toLocaleString("en-US")} cases (history generated in ${secs(reportOutcome.generationMs)}):` +
+          ` target p95 < ${REPORT_TARGET_MS} ms met for ${reportOutcome.figures.filter((f) => f.met).length} of ${reportOutcome.figures.length}` +
+          ` page/period pairs (${reportOutcome.figures.map((f) => `${f.page} ${f.preset} ${met(f.met)}`).join(", ")})`,
+      );
+      printTable(reportOutcome.figures, out);
+    }
+  }
+  out();
+  out("What the figures are:");
+  if (loop) printLoopDefinitions();
+  if (reports) printReportDefinitions();
+  out(`${loadLine()} at the end; total bench time: ${secs(performance.now() - started)}`);
+  return 0;
+}
+
+function printReportDefinitions(): void {
+  out(
+    "   report queries: wall time of one page's queries as its tRPC procedures run them (Overview: the scope's query, then getOverview's eight queries side by side, each in a read-only transaction on its own pooled connection; Reports: the lift and journal procedures at once, each with its scope), median and p95 over BENCH_REPORT_RUNS runs after 2 warm-up runs, on the generated history (report-data.ts) of one live workspace beside two other workspaces and sandbox rows.",
+  );
+  out(
+    "   report baseline: the same aggregates as one hand-written SQL statement (CTEs) through the postgres driver on one connection, JIT off, run alternately with the app in the same run; checked once to give exactly the app's figures (recovered per currency, closed and opened counts, at-risk steps, attempts, emails, recent cases; lift cells, journal totals and latest payments). Ratio: app median / baseline median.",
+  );
+}
+
+async function runLoop(config: BenchConfig, outcomes: Outcome[]): Promise<void> {
   const render = await measureRender();
   out(
     `rendering one day-0 dunning email (react-email: one render to HTML, the text derived from it) takes ${fmt(render.cpuMs, 1)} ms of CPU` +
       ` (${fmt(render.wallMs, 1)} ms wall) on the event loop the driver shares`,
   );
-  const outcomes: Outcome[] = [];
 
   if (config.only !== "postgres") {
     const database = await openDatabase({ driver: "pglite" });
@@ -229,8 +277,9 @@ async function main(): Promise<number> {
     }
   }
 
-  out();
-  out("== Summary ==");
+}
+
+function printSummary(outcomes: Outcome[]): void {
   for (const o of outcomes) {
     if (o.skipped) {
       out(`   ${o.name}: skipped (${o.skipped})`);
@@ -247,8 +296,9 @@ async function main(): Promise<number> {
       out(`      driver machinery alone ${fmt(o.machinery.perSecond, 0)}/s = ${fmt(m, 3)} of the baseline (target ${RATIO_TARGET}: ${met(m >= RATIO_TARGET)})`);
     }
   }
-  out();
-  out("What the figures are:");
+}
+
+function printLoopDefinitions(): void {
   out("   failure -> email: per failure, from just before recordPaymentFailure is called until the real notifier has written that customer's day-0 email to the outbox (the notifier is observed, the row counted afterwards); the driver wakes on hooks.threadPlanned as in the app. 5 warm-up failures are not counted.");
   out("   recordPaymentFailure call: how long the webhook-side call (classify, upsert customer/invoice, open case, plan) took; part of the latency above.");
   out("   driver actions/s: due retries performed by createLocalDriver's tick() (claim 50 with FOR UPDATE SKIP LOCKED, rows and their workspaces' clocks returned by the claim; perform 8 at once with the domain's runClaimedAction: re-read, sandbox charge, attempt + timeline; receipts for the ones that pay; then one guarded statement completes the batch) per wall-clock second.");
@@ -256,8 +306,6 @@ async function main(): Promise<number> {
   out("   ratio: driver / baseline; how much of the queue's speed the domain work leaves.");
   out("   driver machinery alone: the same local driver (claim, lease, workspace clocks, concurrency, batched guarded completion) with each action's domain work swapped for answering \"done\" at once: the scheduler's own overhead against the bare queue.");
   out("   CPU: CPU time of this Node process and (Postgres) of the server backends of the bench database, as a share of one core over the run; this machine has the cores listed above.");
-  out(`${loadLine()} at the end; total bench time: ${secs(performance.now() - started)}`);
-  return 0;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

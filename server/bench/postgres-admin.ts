@@ -22,12 +22,13 @@ export function redact(url: string): string {
 export type BenchPostgres = { url: string; created: boolean; drop(): Promise<void> };
 
 /**
- * A fresh database `reclaim_bench_<pid>` created through the admin URL (dropped by `drop()`),
- * or BENCH_DATABASE_URL used as is. Null with a reason when the server cannot be reached.
+ * A fresh database (`reclaim_bench_<pid>` unless named) created through the admin URL (dropped by
+ * `drop()`), or BENCH_DATABASE_URL used as is. Null with a reason when the server cannot be reached.
  */
 export async function preparePostgres(
   adminUrl: string,
   benchUrl: string | null,
+  name = `reclaim_bench_${process.pid}`,
 ): Promise<{ ok: true; db: BenchPostgres } | { ok: false; reason: string }> {
   if (benchUrl) {
     assertLocal(benchUrl, "BENCH_DATABASE_URL");
@@ -42,7 +43,7 @@ export async function preparePostgres(
     return { ok: true, db: { url: benchUrl, created: false, drop: async () => {} } };
   }
   assertLocal(adminUrl, "ADMIN_DATABASE_URL");
-  const name = `reclaim_bench_${process.pid}`;
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
   const admin = postgres(adminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await admin`select 1`;

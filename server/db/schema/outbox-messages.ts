@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { workspaces } from "./workspaces";
 
@@ -46,6 +47,14 @@ export const outboxMessages = pgTable(
   (t) => [
     index("outbox_messages_workspace_idx").on(t.workspaceId, t.createdAt),
     index("outbox_messages_to_idx").on(t.to, t.createdAt),
+    // Reports: the dunning emails sent in a period with their engagement (an index-only scan), and a thread's
+    // dunning emails (the overview leaves out those of the other mode's threads: see emailsIn in overview.ts).
+    index("outbox_messages_dunning_idx")
+      .on(t.workspaceId, t.createdAt, t.firstOpenedAt, t.firstClickedAt)
+      .where(sql`${t.kind} = 'dunning' and ${t.status} = 'sent'`),
+    index("outbox_messages_thread_idx")
+      .on(sql`(${t.metadata}->>'threadId')`, t.createdAt)
+      .where(sql`${t.kind} = 'dunning' and ${t.status} = 'sent'`),
   ],
 );
 

@@ -31,7 +31,7 @@ export const paymentAttempts = pgTable(
   (t) => [
     uniqueIndex("payment_attempts_dedupe_idx").on(t.workspaceId, t.dedupeKey),
     index("payment_attempts_case_idx").on(t.caseId, t.at),
-    // Reports: a workspace's attempts in a period.
-    index("payment_attempts_report_idx").on(t.workspaceId, t.at),
+    // Reports: a workspace's attempts in a period, with what the overview counts (an index-only scan).
+    index("payment_attempts_report_idx").on(t.workspaceId, t.at, t.source, t.outcome, t.caseId),
   ],
 );

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { cohort, customers } from "./customers";
 import { dunningThreads } from "./dunning-threads";
@@ -71,9 +72,25 @@ export const recoveryCases = pgTable(
     uniqueIndex("recovery_cases_invoice_idx").on(t.workspaceId, t.invoiceId),
     index("recovery_cases_workspace_status_idx").on(t.workspaceId, t.status, t.openedAt),
     index("recovery_cases_thread_idx").on(t.threadId),
-    // Reports: cases opened in a period, and cases closed (recovered) in a period.
-    index("recovery_cases_report_opened_idx").on(t.workspaceId, t.livemode, t.openedAt),
-    index("recovery_cases_report_closed_idx").on(t.workspaceId, t.livemode, t.closedAt),
+    // Reports: cases opened in a period, cases closed in a period, and the cases open now. The columns after the
+    // range are the ones the report queries read (overview.ts, lift.ts, journal.ts), so at a million cases they are
+    // answered by index-only scans instead of a heap visit per case (drizzle has no INCLUDE, hence key columns).
+    index("recovery_cases_report_opened_idx").on(
+      t.workspaceId,
+      t.livemode,
+      t.openedAt,
+      t.currency,
+      t.status,
+      t.cohort,
+      t.sequenceVersionId,
+      t.amount,
+      t.closedAt,
+      t.recoveredAmount,
+    ),
+    index("recovery_cases_report_closed_idx").on(t.workspaceId, t.livemode, t.closedAt, t.currency, t.status, t.cohort, t.amount, t.recoveredAmount),
+    index("recovery_cases_report_open_idx")
+      .on(t.workspaceId, t.livemode, t.currency, t.stage, t.cohort, t.amount, t.customerId, t.threadId)
+      .where(sql`${t.status} = 'open'`),
   ],
 );
 
