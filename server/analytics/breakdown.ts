@@ -34,7 +34,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import type { Cohort, RecoveryChannel } from "@/server/db/schema";
-import { dunningMessageKey } from "@/server/recovery/actions";
+import { dunningMessageKey, rowsOf } from "@/server/recovery/actions";
 import { ATTRIBUTION_RULES, attributeFacts, reportingChannelLabels, type ReportingChannel } from "./attribution";
 import { OVERVIEW_DEFINITIONS } from "./overview";
 import type { ReportScope } from "./scope";
@@ -231,11 +231,6 @@ export function daysSummary(histogram: ReadonlyMap<number, number>): DaysSummary
 
 /** A database handle or one of the page's read-only transactions. */
 type Runner = Pick<Db, "execute">;
-
-/** postgres-js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
-}
 
 async function query<T>(db: Runner, statement: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(statement));

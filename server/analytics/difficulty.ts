@@ -1,7 +1,9 @@
 /**
- * How hard a recovery case was (or is) to recover, from 1 (paid on the first
- * retry the same day) to 100 (many retries, a decline code that kept changing,
- * a month of work and still unpaid).
+ * How hard a recovery case was (or is) to recover, on a scale from 1 to 100:
+ * a case paid by its first retry on the day it failed scores 5, the lowest a
+ * recovered case gets in practice; many retries, a decline code that kept
+ * changing and a month of work still unpaid score near 100. (The floor of 1
+ * keeps the score on its scale for a case with nothing to count.)
  *
  * The score is the sum of four parts, each with its own maximum, and the four
  * maxima add up to 100:
@@ -25,6 +27,7 @@
  * clock; the caller counts the inputs. {@link DIFFICULTY_FORMULA} is the text
  * the case page prints, built from the same constants.
  */
+import { DAY } from "@/server/recovery/clock";
 
 export const POINTS_PER_RETRY = 5;
 export const RETRY_MAX = 30;
@@ -131,7 +134,6 @@ export const DIFFICULTY_FORMULA: readonly string[] = Object.freeze([
   `The score is the sum of the four parts (at most ${RETRY_MAX + CODE_CHANGE_MAX + DAYS_MAX + OUTCOME_MAX}), and at least 1.`,
 ]);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const isChannel = (value: string | null): value is Exclude<DifficultyOutcome, "not_recovered"> =>
   value !== null && value !== "not_recovered" && Object.hasOwn(OUTCOME_POINTS, value);
@@ -169,7 +171,7 @@ export function difficultyInputsOf(args: {
   return {
     retries: Math.max(args.retryCount, reclaimRetries) + providerRetries,
     declineCodeChanges: changes,
-    days: Math.max(0, Math.floor((end.getTime() - args.openedAt.getTime()) / DAY_MS)),
+    days: Math.max(0, Math.floor((end.getTime() - args.openedAt.getTime()) / DAY)),
     outcome,
     open,
   };

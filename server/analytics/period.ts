@@ -19,11 +19,23 @@ export const presetLabels: Record<PeriodPreset, string> = {
   "365d": "Last 12 months",
 };
 
+/** The years a period may name: well before any billing history, and far enough from the ends of what dates can hold. */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 9000;
+
 const isoDay = z
   .string()
   .trim()
+  // No `abort` on these checks: an aborted check makes `periodInput`'s union answer "Invalid input" instead of the reason.
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31.")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "This date does not exist.");
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "This date does not exist.")
+  // Postgres has no year 0, and a period's end (+1 day) and its previous period (as long again, before it) must
+  // stay four-digit years: years outside these bounds would be a database error, not an answer.
+  .refine((v) => {
+    if (!/^\d{4}-/.test(v)) return true; // the format's own message says it
+    const year = Number(v.slice(0, 4));
+    return year >= MIN_YEAR && year <= MAX_YEAR;
+  }, `Choose a date between ${MIN_YEAR} and ${MAX_YEAR}.`);
 
 /** What a page or an export is asked for: a preset, or a custom range of days (both ends included). */
 export const periodInput = z.union([

@@ -32,6 +32,18 @@ export const RECOVERY_SEARCH_MAX = 100;
 /** A UTC day like 2026-01-31, with the reports' own rules and messages. */
 const isoDay = periodInput.options[1].shape.from;
 
+/** Postgres refuses a NUL in text, and nothing a person types or a provider names needs a control character. */
+const noControlCharacters = (v: string) => [...v].every((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127);
+
+/** The id of a row of Reclaim's (a case, a sequence, an email, a page cursor): what they are made of, so anything else is a clear refusal. */
+export const recordId = (message: string) =>
+  z
+    .string({ message })
+    .trim()
+    .min(1, { message, abort: true })
+    .max(100, { message, abort: true })
+    .regex(/^[A-Za-z0-9_-]+$/, message);
+
 const oneOf = (what: string, values: readonly string[]) => `Choose ${what}: ${values.join(", ")}.`;
 
 /**
@@ -46,16 +58,15 @@ export const recoveryFilterShape = {
     .string({ message: "A decline code is text, like insufficient_funds." })
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9_]{1,64}$/, "A decline code is lower-case letters, digits and underscores, like insufficient_funds.")
+    // Stored codes are the provider's, trimmed and lower-cased (classifyDecline): any such text may be one, and
+    // whether this workspace has it is checked against its cases.
+    .min(1, { message: "A decline code is text, like insufficient_funds.", abort: true })
+    .max(255, { message: "That is too long for a decline code.", abort: true })
+    .refine(noControlCharacters, "A decline code cannot contain control characters.")
     .optional(),
   cohort: z.enum(cohorts, { message: oneOf("a cohort", cohorts) }).optional(),
   channel: z.enum(recoveryChannels, { message: oneOf("a recovery channel", recoveryChannels) }).optional(),
-  sequenceId: z
-    .string({ message: "A sequence is given by its id." })
-    .trim()
-    .min(1, "Choose a sequence.")
-    .max(100, "That is not a sequence id.")
-    .optional(),
+  sequenceId: recordId("Choose a sequence from the list.").optional(),
   from: isoDay.optional(),
   to: isoDay.optional(),
   q: z
@@ -63,10 +74,7 @@ export const recoveryFilterShape = {
     .trim()
     .max(RECOVERY_SEARCH_MAX, `Search for at most ${RECOVERY_SEARCH_MAX} characters.`)
     // Postgres refuses a NUL in text; no name or invoice number has control characters.
-    .refine(
-      (v) => [...v].every((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127),
-      "Search text cannot contain control characters.",
-    )
+    .refine(noControlCharacters, "Search text cannot contain control characters.")
     .transform((v) => (v === "" ? undefined : v))
     .optional(),
 };

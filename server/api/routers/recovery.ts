@@ -18,6 +18,7 @@ import {
   isKnownDeclineCode,
   listRecoveryCases,
   listWorkspaceOutbox,
+  recordId,
   recoveryFilterShape,
 } from "@/server/queries/recoveries";
 import { getRecoveryDeps } from "@/server/runtime";
@@ -63,7 +64,7 @@ const { status: _status, ...nonStatusFilters } = recoveryFilterShape;
 
 /** The list's filters and its page. */
 const listInput = z
-  .object({ ...recoveryFilterShape, cursor: z.string().trim().min(1).max(100, "That is not a page of this list.").optional() })
+  .object({ ...recoveryFilterShape, cursor: recordId("That is not a page of this list.").optional() })
   .superRefine(checkDateOrder);
 
 /** The filters the status tabs' counts respect: all but the status itself. */
@@ -103,7 +104,7 @@ export const recoveryRouter = router({
   /** What the filter form offers: the workspace's sequences and the decline codes its cases have. */
   filterOptions: workspaceProcedure.query(({ ctx }) => getRecoveryFilterOptions(ctx.db, { workspaceId: ctx.workspace.id })),
 
-  get: workspaceProcedure.input(z.object({ caseId: z.string().trim().min(1).max(100) })).query(async ({ ctx, input }) => {
+  get: workspaceProcedure.input(z.object({ caseId: recordId("That is not a recovery of this workspace.") })).query(async ({ ctx, input }) => {
     const now = await workspaceNow({ db: ctx.db, clock: systemClock }, ctx.workspace.id);
     const found = await getRecoveryCase(ctx.db, { workspaceId: ctx.workspace.id, caseId: input.caseId, now });
     if (!found) throw new TRPCError({ code: "NOT_FOUND", message: "That recovery does not exist in this workspace." });
@@ -123,7 +124,7 @@ export const recoveryRouter = router({
   }),
 
   /** One email of this workspace's outbox, as the customer received it. */
-  outboxMessage: workspaceProcedure.input(z.object({ messageId: z.string().trim().min(1).max(100) })).query(async ({ ctx, input }) => {
+  outboxMessage: workspaceProcedure.input(z.object({ messageId: recordId("That is not an email of this workspace.") })).query(async ({ ctx, input }) => {
     const message = await getWorkspaceOutboxMessage(ctx.db, { workspaceId: ctx.workspace.id, messageId: input.messageId });
     if (!message) throw new TRPCError({ code: "NOT_FOUND", message: "This email is not in this workspace's outbox." });
     return message;

@@ -6,7 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState, PageHeader } from "@/components/ui/empty-state";
 import type { CaseStatus } from "@/server/db/schema";
 import { getConsoleWorkspace } from "@/server/console";
-import type { RecoveryCaseListItem } from "@/server/queries/recoveries";
+import { recordId, type RecoveryCaseListItem } from "@/server/queries/recoveries";
 import { CaseStatusBadge, CategoryBadge, CohortBadge } from "./_components/badges";
 import { FilterForm } from "./_components/filter-form";
 import { activeFilterCount, listHref, parseFilters } from "./_components/filters";
@@ -39,7 +39,9 @@ export default async function RecoveriesPage({
   const { filters, values, ignored } = parseFilters(query, options);
   const { status, ...otherFilters } = filters;
   const rawCursor = Array.isArray(query.cursor) ? query.cursor[0] : query.cursor;
-  const cursor = rawCursor && rawCursor.length <= 100 ? rawCursor : undefined;
+  // A cursor is only ever written by this page's own links: anything else starts from the newest cases.
+  const parsedCursor = recordId("").safeParse(rawCursor);
+  const cursor = parsedCursor.success ? parsedCursor.data : undefined;
   const [page, counts] = await Promise.all([
     api.recovery.list({ workspaceId, ...filters, cursor }),
     api.recovery.counts({ workspaceId, ...otherFilters }),

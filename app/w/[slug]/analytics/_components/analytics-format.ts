@@ -3,10 +3,9 @@
  * the server components and the charts use it; fixed en-US formats so the
  * server and the browser render the same text.
  */
-import { currencyExponent } from "@/emails/_components/money";
-import { formatShare } from "../../overview/_components/overview-format";
+import { compactMoney, formatShare } from "../../overview/_components/overview-format";
 
-export { formatShare };
+export { compactMoney, formatShare };
 
 /** A 95% interval of a share: "30.1% to 95.4%"; "—" when there is none. */
 export function formatInterval(interval: { lower: number; upper: number } | null): string {
@@ -21,18 +20,6 @@ export function formatDays(days: number | null): string {
 }
 
 export const count = (n: number) => n.toLocaleString("en-US");
-
-/** Axis labels: short, in a fixed locale so the server and the browser agree ("$1.2K"). */
-export function compactMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: code, notation: "compact", maximumFractionDigits: 1 }).format(
-      amount / 10 ** currencyExponent(code),
-    );
-  } catch {
-    return `${amount / 100} ${code}`;
-  }
-}
 
 /** How a sentence names each reporting channel ("… the most through email links"). */
 export const channelPhrases: Record<string, string> = {

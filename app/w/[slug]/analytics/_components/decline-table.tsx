@@ -68,7 +68,10 @@ export function DeclineTable({
             <tr key={row.key}>
               <th scope="row" className="py-2 pl-4 pr-3 text-left font-normal text-zinc-800 align-top">
                 {by === "category" ? (
-                  <span title={categoryHelp[row.key]}>{categoryLabels[row.key] ?? humanizeCode(row.key)}</span>
+                  <>
+                    {categoryLabels[row.key] ?? humanizeCode(row.key)}
+                    {categoryHelp[row.key] ? <span className="block max-w-64 text-xs text-zinc-500">{categoryHelp[row.key]}</span> : null}
+                  </>
                 ) : (
                   <>
                     <span className="font-mono text-xs text-zinc-900">{row.key}</span>

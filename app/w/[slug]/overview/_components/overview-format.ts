@@ -5,6 +5,20 @@
  * through `Money`, which switches to the viewer's locale after hydration.
  */
 
+import { currencyExponent } from "@/emails/_components/money";
+
+/** Axis labels: short, in a fixed locale so the server and the browser agree ("$1.2K"), in the currency's own minor units. */
+export function compactMoney(amount: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const major = amount / 10 ** currencyExponent(code);
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: code, notation: "compact", maximumFractionDigits: 1 }).format(major);
+  } catch {
+    // A code Intl does not know: the number and the code, still in major units.
+    return `${major} ${code}`;
+  }
+}
+
 const percentFormat = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 
 /** 0.625 → "62.5%"; null (nothing to divide by) → "—". */

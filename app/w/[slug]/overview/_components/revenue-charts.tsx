@@ -3,26 +3,14 @@
 import { useId, useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
-import { currencyDigits, formatMoney, Money } from "../../recoveries/_components/format";
-import { formatBucket, formatDay } from "./overview-format";
+import { formatMoney, Money } from "../../recoveries/_components/format";
+import { compactMoney, formatBucket, formatDay } from "./overview-format";
 
 export type ChartPoint = { start: string; end: string; recovered: number | null; atRisk: number | null };
 export type ChartSeries = { currency: string; points: ChartPoint[] };
 
 const RECOVERED_COLOR = "#059669"; // emerald-600
 const AT_RISK_COLOR = "#d97706"; // amber-600
-
-/** Axis labels: short, in a fixed locale so the server and the browser agree ("$1.2K"). */
-function compactMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: code, notation: "compact", maximumFractionDigits: 1 }).format(
-      amount / 10 ** currencyDigits(code),
-    );
-  } catch {
-    return `${amount / 100} ${code}`;
-  }
-}
 
 /**
  * Recovered and at-risk revenue over time, one currency at a time (a switcher

@@ -111,7 +111,7 @@ export function FilterForm({ base, values, options }: { base: string; values: Fi
               ))}
             </Select>
           </Field>
-          <Field id="recoveries-from" label={filterLabels.from}>
+          <Field id="recoveries-from" label={filterLabels.from} hint="Days in UTC.">
             <Input id="recoveries-from" type="date" name="from" defaultValue={values.from ?? ""} max={values.to} />
           </Field>
           <Field id="recoveries-to" label={filterLabels.to} hint="Days in UTC, both included.">
