@@ -6,9 +6,9 @@
  */
 import crypto from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recoveryCases, workspaces, type Workspace } from "@/server/db/schema";
+import { outboxMessages, recoveryCases, workspaces, type Workspace } from "@/server/db/schema";
 import { createWorkspace } from "@/server/queries/workspaces";
 import { DAY } from "@/server/recovery/clock";
 import { setSandboxClock } from "@/server/recovery/context";
@@ -288,6 +288,8 @@ describe("the Overview's case rows export", () => {
     await seedHistory(db, { workspaceId: live.id, months: 2, cases: 200, seed: "overview-export-live" });
     await db.update(workspaces).set({ mode: "live" }).where(eq(workspaces.id, live.id));
     await db.update(recoveryCases).set({ livemode: true }).where(eq(recoveryCases.workspaceId, live.id));
+    // Its dunning emails take the mode with their cases, as the email action writes it.
+    await db.update(outboxMessages).set({ livemode: true }).where(and(eq(outboxMessages.workspaceId, live.id), eq(outboxMessages.kind, "dunning")));
     const scope: ReportScope = { workspaceId: live.id, livemode: true, now: NOW, period: resolvePeriod({ preset: "30d" }, NOW) };
     const [overview, rows] = await Promise.all([getOverview(db, scope), exportedRows(scope)]);
     expect(overview.emails.sent).toBeGreaterThan(0);

@@ -104,8 +104,7 @@ async function fetchRows(db: Db, s: ReportScope, after: Cursor | null, limit: nu
       case when c.status = 'recovered' then coalesce(c.recovered_amount, 0) else 0 end as recovered_amount,
       case when c.status = 'recovered' then c.recovered_via::text end as recovered_via,
       c.opened_at, c.closed_at,
-      (select count(*)::int from timeline_events t
-        where t.thread_id = c.thread_id and t.kind = 'email_sent' and t.workspace_id = ${s.workspaceId}) as emails_so_far,
+      th.emails_sent as emails_so_far,
       (select coalesce(jsonb_object_agg(k.key, k.n), '{}'::jsonb) from (
         select a.source || ':' || a.outcome as key, count(*)::int as n from payment_attempts a
         where a.case_id = c.id and a.workspace_id = ${s.workspaceId} and a.at >= ${at(from)} and a.at < ${at(to)}
@@ -114,6 +113,7 @@ async function fetchRows(db: Db, s: ReportScope, after: Cursor | null, limit: nu
     from recovery_cases c
     join customers cu on cu.id = c.customer_id and cu.workspace_id = ${s.workspaceId}
     join invoices i on i.id = c.invoice_id and i.workspace_id = ${s.workspaceId}
+    join dunning_threads th on th.id = c.thread_id and th.workspace_id = ${s.workspaceId}
     cross join lateral (
       select count(*)::int as sent, count(m.first_opened_at)::int as opened, count(m.first_clicked_at)::int as clicked
       from timeline_events t

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import {
@@ -38,7 +38,7 @@ const TO = t("2026-03-11T00:00:00Z");
 // ---------------------------------------------------------------------------------------------
 // Fixture builders: rows as the recovery domain writes them.
 
-type Thread = { threadId: string; customerId: string };
+type Thread = { threadId: string; customerId: string; livemode: boolean };
 
 async function newThread(ws: Workspace, opts: { livemode: boolean; cohort: "treatment" | "holdout"; openedAt: Date }): Promise<Thread> {
   const version = await getActiveSequenceVersion(db, ws.id);
@@ -57,7 +57,7 @@ async function newThread(ws: Workspace, opts: { livemode: boolean; cohort: "trea
     .insert(dunningThreads)
     .values({ workspaceId: ws.id, customerId: customer!.id, sequenceVersionId: version.id, cohort: opts.cohort, openedAt: opts.openedAt })
     .returning();
-  return { threadId: thread!.id, customerId: customer!.id };
+  return { threadId: thread!.id, customerId: customer!.id, livemode: opts.livemode };
 }
 
 type CaseSpec = {
@@ -129,7 +129,8 @@ async function attempt(
 
 /**
  * A dunning email as the domain records it: the outbox row (created at real
- * time) and the thread's `email_sent` timeline entry (at the workspace's time).
+ * time, with its thread's mode) and the thread's `email_sent` timeline entry (at
+ * the workspace's time), counted on the thread (`emails_sent`).
  */
 async function email(
   ws: Workspace,
@@ -150,6 +151,7 @@ async function email(
       html: "<p>Hello</p>",
       text: "Hello",
       metadata: { threadId: thread.threadId, step: "1/6" },
+      livemode: (opts.kind ?? "dunning") === "dunning" ? thread.livemode : null,
       trackingId: hex(),
       firstOpenedAt: opts.opened ? t(opts.opened) : null,
       openCount: opts.opened ? 1 : 0,
@@ -171,6 +173,10 @@ async function email(
       data: { messageId: message!.id },
       dedupeKey: `email:${hex()}`,
     });
+    await db
+      .update(dunningThreads)
+      .set({ emailsSent: sql`${dunningThreads.emailsSent} + 1` })
+      .where(eq(dunningThreads.id, thread.threadId));
   }
   return message!;
 }

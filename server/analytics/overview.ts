@@ -15,34 +15,37 @@
  * Speed (`BENCH_PARTS=reports npm run bench` runs these on a generated
  * million-case history, server/bench/reports.ts): each figure is one grouped
  * query answered from an index alone (index-only scans; the indexes hold the
- * columns the query reads, migration 0008): cases closed since a time from
- * `recovery_cases_report_closed_idx`, cases opened since a time from
+ * columns the query reads, migrations 0008 and 0009): cases closed since a
+ * time from `recovery_cases_report_closed_idx`, cases opened since a time from
  * `recovery_cases_report_opened_idx`, open cases from the partial
- * `recovery_cases_report_open_idx` with their thread's emails counted in
- * `timeline_events_email_sent_idx`, attempts from `payment_attempts_report_idx`
- * (the other mode's cases left out by a hash anti-join), live emails from the
- * partial `outbox_messages_dunning_idx` minus the other mode's threads' (one
- * probe per such thread in `outbox_messages_thread_idx`), sandbox emails
- * through `timeline_events_thread_idx`. The series come from the same grouped
- * rows with a running sum in JavaScript, not a query per bucket. The queries
- * run side by side, JIT off (see `getOverview`).
+ * `recovery_cases_report_open_idx` with their thread's `emails_sent` (a count
+ * kept by the email action) from the open threads' partial
+ * `dunning_threads_open_emails_idx` in a hash join, attempts
+ * from `payment_attempts_report_idx` (the other mode's cases left out by a
+ * hash anti-join), live emails from one range of the partial
+ * `outbox_messages_dunning_idx` (workspace, mode, time: the email action
+ * writes the mode on the outbox row), sandbox emails through
+ * `timeline_events_thread_idx`. The series come from the same grouped rows
+ * with a running sum in JavaScript, not a query per bucket. The queries run
+ * side by side, JIT off (see `getOverview`).
  *
  * Measured by the bench (1,000,000 live cases over 400 days, 3.3 million
  * emails and 3.2 million attempts, plus another workspace and 20,000 sandbox
  * cases in the same workspace; 2 vCPU shared with other work, load average
- * 4 to 5, default Postgres settings), the page's queries as the router runs
- * them, 30 runs: 30 days median 678 ms, p95 833 ms (the same aggregates as one
- * plain SQL statement: 2,653 / 3,224 ms); 365 days 2,047 / 2,919 ms. Before
- * the covering indexes and the query changes above: 4.1 s and 22 s. Alone
- * (EXPLAIN ANALYZE, 30 days): cases closed about 60 ms, opened 30 ms, open
- * cases 250 to 350 ms (44,600 per-thread email counts of a few µs each),
- * attempts 140 ms, emails 60 ms plus about 250 ms for the 17,800 sandbox
- * threads of this workspace (grows with that history). The page runs them
- * side by side, so on two busy cores the sum of their CPU is what the page
- * waits for: the 300 ms target at a million cases was not met on that
- * machine. The next step would be a per-thread count of emails sent (a column
- * on dunning_threads kept by the email action) and an outbox column for the
- * email's mode, which would make the two largest queries index-only.
+ * 3.3 to 3.8, default Postgres settings), the page's queries as the router
+ * runs them, 30 runs: 30 days median 353 ms, p95 431 ms (the same aggregates
+ * as one plain SQL statement: 2,359 / 2,795 ms); 365 days 1,933 / 2,307 ms.
+ * Before migration 0009 (the open threads' email counts and the outbox's
+ * mode): 678 / 833 ms (load 4 to 5); before the covering indexes of 0008:
+ * 4.1 s and 22 s. Alone (EXPLAIN ANALYZE, 30 days, load 5 to 6): live emails
+ * 70 ms from the index alone (before: 60 ms plus about 250 ms of per-thread
+ * probes for the sandbox history); open cases 150 to 240 ms, of which the
+ * join with the open threads' counts about 80 ms and the rest the grouping
+ * and the distinct customers (before: 890 to 1,190 ms with the correlated
+ * count of timeline entries under that load, 250 to 350 ms at load 4 to 5).
+ * The page runs its queries side by side, so on two busy cores the sum of
+ * their CPU is what the page waits for: the 300 ms target at a million cases
+ * is still not met on that machine (30 days, p95 431 ms).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
@@ -306,12 +309,17 @@ type OpenRow = { total_row: number; currency: string; stage: string; cohort: str
  *
  * The open cases are read from `recovery_cases_report_open_idx` alone (a
  * partial index of the open cases holding every column used here). The emails
- * a customer has received are the `email_sent` entries of their thread, counted
- * in the partial index `timeline_events_email_sent_idx` alone (no workspace
- * filter: a thread's entries are in its workspace) for the treatment cases
- * before the grace period (the others are bucketed by stage or cohort): the
- * cost follows the number of open cases, not the length of the history, and
- * the entry's time is on the workspace's clock whatever the mode.
+ * a customer has received are their thread's `emails_sent` (the count of its
+ * `email_sent` timeline entries, kept by the email action in the transaction
+ * that writes the entry), used for the treatment cases before the grace
+ * period (the others are bucketed by stage or cohort). A case is open only on
+ * an open thread (a thread closes when its last case does), so the open
+ * threads' counts are read from the partial `dunning_threads_open_emails_idx`
+ * alone and hash-joined with the open cases: the cost follows the open cases
+ * and threads, not the history, and the figure is the same on either clock.
+ * (A left join: should a case ever be open on a closed thread it still
+ * counts, at "before the first email".) Probing the thread's primary key per
+ * open case, or hashing every thread of the workspace, cost 2 to 3 times more.
  */
 function openByStep(db: Runner, s: ReportScope) {
   // Grouped by the enum columns (a hash aggregate), and the total row apart: a grouping set with
@@ -320,10 +328,9 @@ function openByStep(db: Runner, s: ReportScope) {
     db,
     sql`with o as materialized (
         select c.currency, c.stage, c.cohort, c.amount, c.customer_id,
-          case when c.cohort = 'treatment' and c.stage = 'past_due' then
-            (select count(*)::int from timeline_events t where t.thread_id = c.thread_id and t.kind = 'email_sent')
-          else 0 end as emails
+          case when c.cohort = 'treatment' and c.stage = 'past_due' then coalesce(t.emails_sent, 0) else 0 end as emails
         from recovery_cases c
+        left join dunning_threads t on t.id = c.thread_id and t.workspace_id = ${s.workspaceId} and t.status = 'open'
         where c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode} and c.status = 'open'
       )
       select 0 as total_row, currency, stage::text as stage, cohort::text as cohort, emails,
@@ -392,15 +399,11 @@ async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> 
  * workspace's clock. A live workspace's clock is the real one, so there it is
  * the outbox row's `created_at` (written in the same action, milliseconds
  * later). Emails take their mode from their thread's cases (a thread's cases
- * are all of one mode: one customer, one billing account). So the live figures
- * are every dunning email sent in the period, counted in
- * `outbox_messages_dunning_idx` alone, minus those of the threads of the other
- * mode's cases (a workspace that went live keeps its sandbox history), looked
- * up per such thread in `outbox_messages_thread_idx` (a lateral join, so one
- * index probe per thread, about 15 µs: the planner would otherwise read every
- * email of the period from the table to get its thread). The cost follows the
- * period's emails and the size of the other mode's history, never a check per
- * email.
+ * are all of one mode: one customer, one billing account), which the email
+ * action writes on the outbox row (`livemode`). So the live figures are one
+ * range of the partial `outbox_messages_dunning_idx` (workspace, mode, time,
+ * opened, clicked) counted from the index alone: the cost follows the
+ * period's live emails, whatever the size of the workspace's sandbox history.
  *
  * A sandbox workspace runs on its test clock, which `created_at` does not
  * follow. An email only goes out while its thread has an open case, so there
@@ -413,16 +416,8 @@ async function emailsIn(db: Runner, s: ReportScope): Promise<EmailEngagement> {
   const counts = sql`count(*)::int as sent, count(m.first_opened_at)::int as opened, count(m.first_clicked_at)::int as clicked`;
   const inPeriod = sql`m.kind = 'dunning' and m.status = 'sent' and m.created_at >= ${at(from)} and m.created_at < ${at(to)}`;
   const statement = s.livemode
-    ? sql`select a.sent - o.sent as sent, a.opened - o.opened as opened, a.clicked - o.clicked as clicked
-        from (select ${counts} from outbox_messages m where m.workspace_id = ${s.workspaceId} and ${inPeriod}) a
-        cross join (
-          select coalesce(sum(x.sent), 0)::int as sent, coalesce(sum(x.opened), 0)::int as opened, coalesce(sum(x.clicked), 0)::int as clicked
-          from (select distinct c.thread_id from recovery_cases c where c.workspace_id = ${s.workspaceId} and c.livemode = ${!s.livemode}) th
-          cross join lateral (
-            select ${counts} from outbox_messages m
-            where (m.metadata->>'threadId') = th.thread_id and m.workspace_id = ${s.workspaceId} and ${inPeriod}
-          ) x
-        ) o`
+    ? sql`select ${counts} from outbox_messages m
+        where m.workspace_id = ${s.workspaceId} and m.livemode = ${s.livemode} and ${inPeriod}`
     : sql`select ${counts}
         from (
           select distinct c.thread_id from recovery_cases c

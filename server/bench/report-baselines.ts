@@ -9,6 +9,10 @@
  * cases by currency, stage, cohort and emails received; attempts in the period by source and
  * outcome; dunning emails sent in the period; the ten newest recoveries and failures; whether the
  * mode has any case). Live mode only (the measured workspace is live): emails are the outbox's.
+ * Independent of the app's stored counters: the open step counts the thread's `email_sent`
+ * entries (where the app reads `dunning_threads.emails_sent`) and the emails take their mode from
+ * their thread's cases (where the app reads `outbox_messages.livemode`), so the equality check
+ * also checks those columns.
  *
  * Reports: the lift report's cells (per sequence, cohort, currency: cases, recovered by the report
  * time, open, Σ amount, Σ amount²) and sequence list, and the journal's totals per currency and

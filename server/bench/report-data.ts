@@ -28,8 +28,9 @@
  *   treatment, soft; requires_action for authentication declines), the provider's retry (day 4), and the successful charge that recovered the case (none for out-of-band payments),
  *   all while the case was open.
  * - dunning emails (treatment threads that may be contacted; days 0, 3, 7, 14, 21, 28 while the
- *   thread is open): outbox rows with the notifier's metadata (threadId…), opened 45% and clicked
- *   12% (once those moments have passed), and their `email_sent` timeline entries (data.messageId);
+ *   thread is open): outbox rows with the notifier's metadata (threadId…) and the cases' mode
+ *   (livemode), opened 45% and clicked 12% (once those moments have passed), and their `email_sent`
+ *   timeline entries (data.messageId), counted on the thread (emails_sent) as the email action does;
  *   a receipt per recovered thread; timeline entries for each failure and each closing.
  *
  * With `bulk` (the bench's own throwaway database only: never a shared one) the foreign keys,
@@ -285,13 +286,15 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
       when 'fraudulent' then 'fraud' when 'merchant_blacklist' then 'fraud' else 'card_invalid' end`;
     const provider = `case when livemode then 'stripe' else 'sandbox' end::billing_provider`;
     // The emails of a thread: the default policy's days while the thread is open (treatment, may be contacted).
+    const emailSent = (h: string, day: string) =>
+      `${h}.cohort = 'treatment' and ${h}.category in ('soft', 'hard', 'needs_authentication')
+        and ${h}.opened_at + ${day} * interval '1 day' + interval '4 minutes' < coalesce(${h}.closed_at, ${now})`;
     const emails = `select h.pop, h.ws_id, h.livemode, h.th, h.k, h.thread_id, h.size, h.first_case, h.category, s.n, s.day, s.tone,
         h.opened_at + s.day * interval '1 day' + interval '4 minutes' as sent_at,
         ${id("msg", "h.pop::text", "h.th::text", "s.n::text")} as message_id
       from ${t("thread")} h
       cross join (values (1, 0, 'friendly'), (2, 3, 'friendly'), (3, 7, 'reminder'), (4, 14, 'reminder'), (5, 21, 'urgent'), (6, 28, 'final')) s(n, day, tone)
-      where h.cohort = 'treatment' and h.category in ('soft', 'hard', 'needs_authentication')
-        and h.opened_at + s.day * interval '1 day' + interval '4 minutes' < coalesce(h.closed_at, ${now})`;
+      where ${emailSent("h", "s.day")}`;
 
     // With `bulk` no constraint ties the tables together during the load, so it runs in two lanes at once (two
     // connections; PGlite runs them one after the other).
@@ -307,9 +310,12 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
         from ${t("cust")}`,
     ];
     const insertCases = [
-      `insert into dunning_threads (id, workspace_id, customer_id, sequence_version_id, cohort, status, opened_at, closed_at)
-        select thread_id, ws_id, customer_id, version_id, cohort::cohort, case when status = 'open' then 'open' else 'closed' end::thread_status, opened_at, closed_at
-        from ${t("thread")} order by opened_at`,
+      // emails_sent: the thread's emails below (the email action's count of its email_sent entries).
+      `insert into dunning_threads (id, workspace_id, customer_id, sequence_version_id, cohort, status, opened_at, closed_at, emails_sent)
+        select h.thread_id, h.ws_id, h.customer_id, h.version_id, h.cohort::cohort, case when h.status = 'open' then 'open' else 'closed' end::thread_status,
+          h.opened_at, h.closed_at,
+          (select count(*)::int from (values (0), (3), (7), (14), (21), (28)) s(day) where ${emailSent("h", "s.day")})
+        from ${t("thread")} h order by h.opened_at`,
       `insert into invoices (id, workspace_id, customer_id, subscription_id, provider, external_id, number, amount_due, currency, status, created_at, paid_at)
         select invoice_id, ws_id, customer_id, ${id("sub", "pop::text", "k::text")}, ${provider},
           ${literal(`in_${tag}_`)} || pop || '_' || i, 'INV-' || pop || '-' || lpad(i::text, 7, '0'), amount, currency,
@@ -347,14 +353,14 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
     ];
     const insertEmails = [
       `insert into outbox_messages (id, workspace_id, channel, transport, idempotency_key, kind, "to", "from", reply_to, subject, html, text,
-          provider_message_id, status, metadata, tracking_id, first_opened_at, open_count, first_clicked_at, click_count, created_at)
+          provider_message_id, status, metadata, tracking_id, first_opened_at, open_count, first_clicked_at, click_count, created_at, livemode)
         select e.message_id, e.ws_id, 'email', case when e.livemode then 'resend' else 'outbox' end, 'dunning:' || e.message_id, 'dunning',
           'customer' || e.k || '.' || e.pop || '@example.com', 'Billing <billing@example.com>', 'support@example.com',
           'Your payment did not go through (' || e.n || ')', '<p>Your payment did not go through.</p>', 'Your payment did not go through.',
           case when e.livemode then 're_' || substr(e.message_id, 1, 18) end, 'sent',
           jsonb_build_object('threadId', e.thread_id, 'stepDay', e.day::text, 'tone', e.tone, 'step', e.n || '/6', 'declineCategory', e.category),
           md5('track' || e.message_id), o.opened_at, case when o.opened_at is null then 0 else 1 end,
-          o.clicked_at, case when o.clicked_at is null then 0 else 1 end, e.sent_at
+          o.clicked_at, case when o.clicked_at is null then 0 else 1 end, e.sent_at, e.livemode
         from (${emails}) e
         cross join lateral (
           select case when r1 < 0.45 and e.sent_at + r2 * interval '2 days' <= ${now} then e.sent_at + r2 * interval '2 days' end as opened_at,

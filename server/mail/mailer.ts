@@ -19,6 +19,8 @@ export type OutgoingEmail = {
   replyTo?: string | null;
   /** The id in the email's open pixel, if it has one. */
   trackingId?: string | null;
+  /** The mode of a dunning email (its cases'); null for mail that belongs to no case. */
+  livemode?: boolean | null;
 };
 
 /** `"Name" <address>` from the configured sender and a display name, safe for a header. */
@@ -75,6 +77,7 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           text: email.text,
           metadata: email.metadata ?? {},
           trackingId: email.trackingId ?? null,
+          livemode: email.livemode ?? null,
           status: transport.name === "outbox" ? "sent" : "sending",
         })
         .onConflictDoNothing({ target: outboxMessages.idempotencyKey })

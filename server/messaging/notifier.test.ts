@@ -42,6 +42,7 @@ function dunning(workspaceId: string, overrides: Partial<DunningEmail> = {}): Du
   return {
     workspaceId,
     threadId: "thread_1",
+    livemode: false,
     idempotencyKey: key("email"),
     to: "ada@example.com",
     customerName: "Ada Lovelace",
@@ -82,6 +83,11 @@ async function stored(messageId: string) {
 }
 
 describe("sendDunningEmail", () => {
+  it("records the email's mode (its cases') on the outbox row, for the reports", async () => {
+    const { messageId } = await notifier.sendDunningEmail(dunning(acme.id, { livemode: true }));
+    expect((await stored(messageId)).livemode).toBe(true);
+  });
+
   it("records a branded, filled-in email in the outbox", async () => {
     const email = dunning(acme.id);
     const { messageId, duplicate } = await notifier.sendDunningEmail(email);
@@ -97,6 +103,7 @@ describe("sendDunningEmail", () => {
       idempotencyKey: email.idempotencyKey,
       subject: "Your Acme Analytics payment didn't go through",
       metadata: { stepDay: "0", tone: "friendly", step: "1/6" },
+      livemode: false,
     });
     expect(row.html).toContain(`href="${UPDATE_URL}"`);
     expect(row.html).toContain("Acme Analytics");

@@ -47,6 +47,7 @@ export function createNotifier(deps: { db: Db; mailer: Mailer; /** Public addres
         html,
         text,
         trackingId,
+        livemode: email.livemode,
         metadata: {
           threadId: email.threadId,
           stepDay: String(email.step.day),

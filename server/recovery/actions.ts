@@ -432,6 +432,7 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
     workspaceId: action.workspaceId,
     idempotencyKey: dunningMessageKey(action.idempotencyKey),
     threadId: action.threadId,
+    livemode: lead.recoveryCase.livemode,
     to: customer.email,
     customerName: customer.name,
     locale: customer.locale,
@@ -455,17 +456,28 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
     step: { index, total: policy.emails.length, tone: step.tone },
     declineCategory: reason.category,
   });
-  await addTimeline(deps.db, {
-    workspaceId: action.workspaceId,
-    threadId: action.threadId,
-    caseId: open.length === 1 ? lead.recoveryCase.id : null,
-    at,
-    actor: "reclaim",
-    kind: "email_sent",
-    summary: `Email ${index} of ${policy.emails.length} (day ${step.day}, ${step.tone}) sent to ${customer.email}: "${sent.subject ?? step.subject}".`,
-    outcome: sent.duplicate ? "already_sent" : "sent",
-    data: { messageId: sent.messageId, day: step.day, tone: step.tone },
-    dedupeKey: `email:${action.id}`,
+  // The entry and the thread's count of emails sent (the Overview's dunning step) in one transaction, the
+  // count only when the entry is new: a re-run of this action (after a crash, or a late dead worker) finds
+  // the entry under its dedupe key and counts nothing, and a crash before the commit leaves neither.
+  await deps.db.transaction(async (tx) => {
+    const recorded = await addTimeline(tx, {
+      workspaceId: action.workspaceId,
+      threadId: action.threadId,
+      caseId: open.length === 1 ? lead.recoveryCase.id : null,
+      at,
+      actor: "reclaim",
+      kind: "email_sent",
+      summary: `Email ${index} of ${policy.emails.length} (day ${step.day}, ${step.tone}) sent to ${customer.email}: "${sent.subject ?? step.subject}".`,
+      outcome: sent.duplicate ? "already_sent" : "sent",
+      data: { messageId: sent.messageId, day: step.day, tone: step.tone },
+      dedupeKey: `email:${action.id}`,
+    });
+    if (recorded) {
+      await tx
+        .update(dunningThreads)
+        .set({ emailsSent: sql`${dunningThreads.emailsSent} + 1` })
+        .where(eq(dunningThreads.id, action.threadId));
+    }
   });
   return { status: "done", result: { messageId: sent.messageId, duplicate: sent.duplicate } };
 }

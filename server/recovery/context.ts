@@ -47,9 +47,13 @@ export type TimelineEntry = {
   dedupeKey?: string;
 };
 
-/** Appends to the audit trail. */
-export async function addTimeline(db: Executor, entry: TimelineEntry): Promise<void> {
-  await db
+/**
+ * Appends to the audit trail. Returns whether the entry was written: false when an entry with the
+ * same `dedupeKey` was already there (a re-run reporting the same thing), so a caller can keep a
+ * counter in step with the entries in the same transaction.
+ */
+export async function addTimeline(db: Executor, entry: TimelineEntry): Promise<boolean> {
+  const inserted = await db
     .insert(timelineEvents)
     .values({
       workspaceId: entry.workspaceId,
@@ -63,7 +67,9 @@ export async function addTimeline(db: Executor, entry: TimelineEntry): Promise<v
       data: entry.data ?? {},
       dedupeKey: entry.dedupeKey ?? null,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: timelineEvents.id });
+  return inserted.length > 0;
 }
 
 /** Amount in minor units as a plain label for timelines ("49.00 USD"). Emails format properly for the customer's locale. */

@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scheduledActions } from "@/server/db/schema";
 import { createLocalDriver } from "@/server/scheduler/local-driver";
-import { claimAction, LEASE_MS, MAX_RUNS, performAction, rowsOf } from "./actions";
+import { claimAction, LEASE_MS, MAX_RUNS, performAction, rowsOf, runClaimedAction } from "./actions";
 import { setSandboxClock } from "./context";
 import type { BillingProvider, ChargeResult } from "./ports";
 import {
@@ -249,6 +249,7 @@ describe("a worker that crashes mid-action", () => {
     expect(h.notifier.dunningFor(ws.id)).toHaveLength(1);
     expect(await actionRow(email.id)).toMatchObject({ status: "done", runCount: 2, result: { duplicate: true } });
     expect((await timelineOf(h, f.threadId)).filter((e) => e.kind === "email_sent")).toHaveLength(1);
+    expect((await threadOf(h, f.threadId)).emailsSent).toBe(1);
 
     // The dead worker wakes up late: it cannot overwrite the newer run or write a second entry.
     stuck.release();
@@ -256,6 +257,30 @@ describe("a worker that crashes mid-action", () => {
     expect(await actionRow(email.id)).toMatchObject({ status: "done", runCount: 2, result: { duplicate: true } });
     expect((await timelineOf(h, f.threadId)).filter((e) => e.kind === "email_sent")).toHaveLength(1);
     expect(h.notifier.dunningFor(ws.id)).toHaveLength(1);
+    // The thread's count of emails sent (the Overview's dunning step) follows the entries: once.
+    expect((await threadOf(h, f.threadId)).emailsSent).toBe(1);
+  });
+
+  it("email: a re-run after the email was recorded (the worker died before completing) counts it once on the thread", async () => {
+    const ws = await createScenarioWorkspace(h, { label: "crash-email-count" });
+    const f = await failPayment(h, ws, { code: "expired_card", customer: "cus_crash_count" });
+    const email = await actionByStep(f.threadId, "email:1:day-0");
+    expect((await threadOf(h, f.threadId)).emailsSent).toBe(0);
+
+    // A batch worker runs the action (email sent, entry and count written) and dies before completing it.
+    const claimed = await claimAction(h.deps, email.id);
+    expect(await runClaimedAction(h.deps, claimed!, await nowOf(h, ws))).toMatchObject({ status: "done", result: { duplicate: false } });
+    expect((await threadOf(h, f.threadId)).emailsSent).toBe(1);
+    expect(await actionRow(email.id)).toMatchObject({ status: "running", runCount: 1 });
+
+    // The lease lapses; the action runs again in full, and once more by hand: nothing is counted twice.
+    h.clock.advance(LEASE_MS + 1_000);
+    const reclaimed = await claimAction(h.deps, email.id);
+    expect(await performAction(h.deps, reclaimed!)).toMatchObject({ status: "done", result: { duplicate: true } });
+    await runClaimedAction(h.deps, reclaimed!, await nowOf(h, ws));
+    expect((await timelineOf(h, f.threadId)).filter((e) => e.kind === "email_sent")).toHaveLength(1);
+    expect(h.notifier.dunningFor(ws.id)).toHaveLength(1);
+    expect((await threadOf(h, f.threadId)).emailsSent).toBe(1);
   });
 
   it("retry: after the lease lapses the re-run gets the recorded charge back and no second charge exists", async () => {

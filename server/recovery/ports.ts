@@ -63,6 +63,8 @@ export type DunningEmail = {
   workspaceId: string;
   /** The customer's dunning thread: opens and clicks of this email land on its timeline. */
   threadId: string;
+  /** The mode of the thread's cases (live or sandbox), recorded on the outbox row for the reports. */
+  livemode: boolean;
   /** Same key, same email: a re-run action sends nothing new. */
   idempotencyKey: string;
   to: string;

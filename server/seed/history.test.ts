@@ -285,6 +285,14 @@ describe("seedHistory", () => {
           select e.data->>'messageId' from timeline_events e
           where e.workspace_id = ${main.id} and e.kind = 'email_sent' and e.data->>'messageId' is not null)`);
     expect(Number(unlogged!.n)).toBe(0);
+    // As the email action keeps them: each thread counts its email_sent entries, each dunning email has its cases' mode.
+    const [mismatch] = await query<{ threads: number; emails: number }>(sql`
+      select
+        (select count(*)::int from dunning_threads t where t.workspace_id = ${main.id}
+          and t.emails_sent <> (select count(*) from timeline_events e where e.thread_id = t.id and e.kind = 'email_sent')) as threads,
+        (select count(*)::int from outbox_messages o where o.workspace_id = ${main.id} and o.kind = 'dunning'
+          and o.livemode is distinct from (select bool_or(c.livemode) from recovery_cases c where c.thread_id = o.metadata->>'threadId')) as emails`);
+    expect(mismatch).toEqual({ threads: 0, emails: 0 });
   });
 
   it("gives every case a few timeline events and its payment attempts", async () => {

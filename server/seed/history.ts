@@ -1219,7 +1219,8 @@ class HistoryWriter {
       });
     }
 
-    rows.threads.push({
+    // emailsSent: counted below with each email_sent entry, as the email action keeps it.
+    const threadRow: Insert<typeof dunningThreads> & { emailsSent: number } = {
       id: thread.id,
       workspaceId,
       customerId: customer.id,
@@ -1228,7 +1229,9 @@ class HistoryWriter {
       status: threadOpen ? "open" : "closed",
       openedAt: new Date(thread.openedAt),
       closedAt: thread.closedAt === null ? null : new Date(thread.closedAt),
-    });
+      emailsSent: 0,
+    };
+    rows.threads.push(threadRow);
 
     const event = (e: Omit<Insert<typeof timelineEvents>, "workspaceId" | "threadId" | "at"> & { at: number }) =>
       rows.timeline.push({ ...e, workspaceId, threadId: thread.id, at: new Date(e.at) });
@@ -1282,6 +1285,7 @@ class HistoryWriter {
           declineCategory: c.category,
         },
         trackingId,
+        livemode: false,
         firstOpenedAt: opened || clicked ? new Date(email.openAt!) : null,
         openCount: opened || clicked ? 1 + (email.openAt! % 3 === 0 ? 1 : 0) : 0,
         firstClickedAt: clicked ? new Date(email.clickAt!) : null,
@@ -1305,6 +1309,7 @@ class HistoryWriter {
       });
       const actionId = emailActionIds.get(email.actionKey) ?? null;
       sentIds.set(email, { messageId, linkId, subject: content.subject, actionId });
+      threadRow.emailsSent++;
       event({
         caseId: openCases.length === 1 ? openCases[0]!.id : null,
         at: email.dueAt,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { cohort, customers } from "./customers";
 import { sequenceVersions } from "./sequences";
 import { workspaces } from "./workspaces";
@@ -31,11 +31,22 @@ export const dunningThreads = pgTable(
     status: threadStatus("status").notNull().default("open"),
     openedAt: timestamp("opened_at", { mode: "date", withTimezone: true }).notNull(),
     closedAt: timestamp("closed_at", { mode: "date", withTimezone: true }),
+    /**
+     * Dunning emails this thread has sent (its `email_sent` timeline entries): the customer's dunning step.
+     * Kept by the email action in the transaction that writes the entry, and only when the entry was
+     * new, so a re-run action counts nothing twice (recovery/actions.ts). Read by the Overview.
+     */
+    emailsSent: integer("emails_sent").notNull().default(0),
   },
   (t) => [
     uniqueIndex("dunning_threads_open_idx")
       .on(t.workspaceId, t.customerId)
       .where(sql`${t.status} = 'open'`),
     index("dunning_threads_workspace_idx").on(t.workspaceId, t.openedAt),
+    // The Overview's dunning step of the open cases: the open threads' counts, read from this index alone
+    // (a hash join with the open cases; see openByStep in overview.ts). A case is open only on an open thread.
+    index("dunning_threads_open_emails_idx")
+      .on(t.workspaceId, t.id, t.emailsSent)
+      .where(sql`${t.status} = 'open'`),
   ],
 );
