@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { ChartColumn } from "lucide-react";
 import { PeriodPicker } from "@/components/console/period-picker";
-import { ButtonLink } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
-import { EmptyState, PageHeader } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/empty-state";
 import { SMS_NOTE } from "@/server/analytics/attribution";
 import { describePeriod, periodFromSearchParams } from "@/server/analytics/period";
 import { MIN_CASES_PER_GROUP } from "@/server/analytics/stats";
@@ -16,6 +15,7 @@ import { DaysSummaryTable } from "./_components/days-summary";
 import { DeclineTable } from "./_components/decline-table";
 import { Definitions } from "./_components/definitions";
 import { SequenceTable } from "./_components/sequence-table";
+import { NoHistoryYet } from "@/components/console/no-history-yet";
 
 export const metadata: Metadata = { title: "Analytics" };
 
@@ -52,7 +52,9 @@ export default async function AnalyticsPage({
     return (
       <>
         <PageHeader title="Analytics" description={description} />
-        <EmptyState
+        <NoHistoryYet
+          slug={slug}
+          sandbox={sandbox}
           icon={ChartColumn}
           title="Nothing to analyse yet"
           items={[
@@ -61,33 +63,8 @@ export default async function AnalyticsPage({
             "How many days recoveries take",
             "Your sequences compared",
           ]}
-          action={
-            sandbox ? (
-              <ButtonLink href={`/w/${slug}/sandbox`}>Simulate failed renewals</ButtonLink>
-            ) : (
-              <ButtonLink href={`/w/${slug}/integrations`}>Check your billing connection</ButtonLink>
-            )
-          }
-        >
-          {sandbox ? (
-            <>
-              <p>
-                This is a sandbox workspace. Simulate a few failed renewals on the Sandbox page, then move its test clock forward a few
-                days: Reclaim retries and emails the simulated customers, and this page fills with what worked.
-              </p>
-              <p className="mt-2">
-                For a longer history at once, load sample data from a terminal:{" "}
-                <code className="rounded bg-zinc-100 px-1 py-0.5 text-xs text-zinc-800">npm run reclaim -- seed:history --workspace {slug}</code>
-              </p>
-            </>
-          ) : (
-            <p>
-              Live figures appear here as soon as your billing system reports a failed payment and Reclaim opens a recovery. If failed
-              payments should have arrived by now, check your billing connection. Sandbox figures are kept apart and are not shown in a
-              live workspace.
-            </p>
-          )}
-        </EmptyState>
+          fillsWith="what worked"
+        />
       </>
     );
   }

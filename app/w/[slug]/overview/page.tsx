@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { LayoutDashboard } from "lucide-react";
 import { PeriodPicker } from "@/components/console/period-picker";
-import { ButtonLink } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
-import { EmptyState, PageHeader } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/empty-state";
 import { describePeriod, periodFromSearchParams } from "@/server/analytics/period";
 import { OVERVIEW_EXPORT_NOTES } from "@/server/analytics/overview-export";
 import { can } from "@/server/auth/permissions";
@@ -15,6 +14,7 @@ import { Definitions } from "./_components/definitions";
 import { RecentCases } from "./_components/recent-cases";
 import { RevenueCharts } from "./_components/revenue-charts";
 import { SummaryCards } from "./_components/summary-cards";
+import { NoHistoryYet } from "@/components/console/no-history-yet";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -46,7 +46,9 @@ export default async function OverviewPage({
     return (
       <>
         <PageHeader title="Overview" description={`What Reclaim has recovered for ${workspace.name}, and what is still at risk.`} />
-        <EmptyState
+        <NoHistoryYet
+          slug={slug}
+          sandbox={sandbox}
           icon={LayoutDashboard}
           title="Nothing to show yet"
           items={[
@@ -55,32 +57,8 @@ export default async function OverviewPage({
             "Recovery rate, active recoveries, attempts and email engagement",
             "Charts over time, and the latest recoveries and failures",
           ]}
-          action={
-            sandbox ? (
-              <ButtonLink href={`/w/${slug}/sandbox`}>Simulate failed renewals</ButtonLink>
-            ) : (
-              <ButtonLink href={`/w/${slug}/integrations`}>Check your billing connection</ButtonLink>
-            )
-          }
-        >
-          {sandbox ? (
-            <>
-              <p>
-                This is a sandbox workspace. Simulate a few failed renewals on the Sandbox page, then move its test clock forward a few
-                days: Reclaim retries, emails the simulated customers, and this page fills with what it recovered.
-              </p>
-              <p className="mt-2">
-                For a longer history at once, load sample data from a terminal:{" "}
-                <code className="rounded bg-zinc-100 px-1 py-0.5 text-xs text-zinc-800">npm run reclaim -- seed:history --workspace {slug}</code>
-              </p>
-            </>
-          ) : (
-            <p>
-              Live figures appear here as soon as your billing system reports a failed payment and Reclaim opens a recovery. Sandbox
-              figures are kept apart and are not shown in a live workspace.
-            </p>
-          )}
-        </EmptyState>
+          fillsWith="what it recovered"
+        />
       </>
     );
   }

@@ -1,10 +1,10 @@
 "use client";
 
-import { useId } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import type { CurrencyChannels } from "@/server/analytics/breakdown";
 import { formatMoney, Money } from "../../recoveries/_components/format";
 import { channelPhrases, compactMoney, count, formatShare } from "./analytics-format";
+import { ChartFigure } from "@/components/ui/chart-figure";
 
 const BAR_COLOR = "#059669"; // emerald-600, as the Overview's recovered revenue
 
@@ -25,7 +25,6 @@ export function ChannelCharts({ revenue }: { revenue: CurrencyChannels[] }) {
 }
 
 function ChannelFigure({ data }: { data: CurrencyChannels }) {
-  const id = useId();
   const { currency } = data;
   const title = `Recovered revenue by channel (${currency})`;
   const plain = (amount: number) => formatMoney(amount, currency, "en-US");
@@ -38,99 +37,86 @@ function ChannelFigure({ data }: { data: CurrencyChannels }) {
   const axis = { fontSize: 12, fill: "#52525b" };
 
   return (
-    <figure
-      className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-desc`}
-      data-testid={`channel-revenue-${currency}`}
-    >
-      <figcaption>
-        <h3 id={`${id}-title`} className="text-sm font-semibold text-zinc-900">
-          {title}
-        </h3>
-        <p id={`${id}-desc`} className="mt-1 text-xs text-zinc-600">
-          {sentence}
-        </p>
-      </figcaption>
-      <div className="mt-3 h-60">
-        <BarChart
-          layout="vertical"
-          data={rows}
-          responsive
-          style={{ width: "100%", height: "100%" }}
-          margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
-          title={title}
-          desc={sentence}
-        >
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
-          <XAxis type="number" tick={axis} tickLine={false} tickFormatter={(v: number) => compactMoney(v, currency)} />
-          <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={112} />
-          <Tooltip
-            formatter={(value) => [typeof value === "number" ? formatMoney(value, currency) : "—", "Recovered"]}
-            cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
-          />
-          <Bar dataKey="amount" name="Recovered" fill={BAR_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
-        </BarChart>
-      </div>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer rounded text-brand-700 underline-offset-2 hover:underline">Show the numbers</summary>
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full min-w-[30rem] text-left text-sm">
-            <caption className="sr-only">{title}</caption>
-            <thead className="text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Channel
+    <ChartFigure
+      title={title}
+      description={sentence}
+      chartClassName="h-60"
+      wideTable
+      testId={`channel-revenue-${currency}`}
+      table={
+        <>
+          <thead className="text-xs text-zinc-500">
+            <tr>
+              <th scope="col" className="py-1 pr-3 font-medium">
+                Channel
+              </th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Cases
+              </th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Recovered
+              </th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Share
+              </th>
+              <th scope="col" className="py-1 pl-2 text-right font-medium">
+                Of which holdout
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {data.channels.map((c) => (
+              <tr key={c.channel}>
+                <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
+                  {c.label}
                 </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Cases
-                </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Recovered
-                </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Share
-                </th>
-                <th scope="col" className="py-1 pl-2 text-right font-medium">
-                  Of which holdout
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {data.channels.map((c) => (
-                <tr key={c.channel}>
-                  <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
-                    {c.label}
-                  </th>
-                  <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{count(c.cases)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums text-zinc-900">
-                    <Money amount={c.amount} currency={currency} />
-                  </td>
-                  <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{formatShare(c.share)}</td>
-                  <td className="py-1 pl-2 text-right tabular-nums text-zinc-700">
-                    {c.holdoutCases > 0 ? <Money amount={c.holdoutAmount} currency={currency} /> : "—"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot className="border-t border-zinc-200">
-              <tr>
-                <th scope="row" className="py-1 pr-3 font-medium text-zinc-900">
-                  Total
-                </th>
-                <td className="px-2 py-1 text-right font-medium tabular-nums text-zinc-900">{count(data.cases)}</td>
-                <td className="px-2 py-1 text-right font-medium tabular-nums text-zinc-900">
-                  <Money amount={data.amount} currency={currency} />
+                <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{count(c.cases)}</td>
+                <td className="px-2 py-1 text-right tabular-nums text-zinc-900">
+                  <Money amount={c.amount} currency={currency} />
                 </td>
-                <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{formatShare(data.amount > 0 ? 1 : null)}</td>
+                <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{formatShare(c.share)}</td>
                 <td className="py-1 pl-2 text-right tabular-nums text-zinc-700">
-                  {data.holdoutAmount > 0 ? <Money amount={data.holdoutAmount} currency={currency} /> : "—"}
+                  {c.holdoutCases > 0 ? <Money amount={c.holdoutAmount} currency={currency} /> : "—"}
                 </td>
               </tr>
-            </tfoot>
-          </table>
-        </div>
-      </details>
-    </figure>
+            ))}
+          </tbody>
+          <tfoot className="border-t border-zinc-200">
+            <tr>
+              <th scope="row" className="py-1 pr-3 font-medium text-zinc-900">
+                Total
+              </th>
+              <td className="px-2 py-1 text-right font-medium tabular-nums text-zinc-900">{count(data.cases)}</td>
+              <td className="px-2 py-1 text-right font-medium tabular-nums text-zinc-900">
+                <Money amount={data.amount} currency={currency} />
+              </td>
+              <td className="px-2 py-1 text-right tabular-nums text-zinc-700">{formatShare(data.amount > 0 ? 1 : null)}</td>
+              <td className="py-1 pl-2 text-right tabular-nums text-zinc-700">
+                {data.holdoutAmount > 0 ? <Money amount={data.holdoutAmount} currency={currency} /> : "—"}
+              </td>
+            </tr>
+          </tfoot>
+        </>
+      }
+    >
+      <BarChart
+        layout="vertical"
+        data={rows}
+        responsive
+        style={{ width: "100%", height: "100%" }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
+        title={title}
+        desc={sentence}
+      >
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
+        <XAxis type="number" tick={axis} tickLine={false} tickFormatter={(v: number) => compactMoney(v, currency)} />
+        <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={112} />
+        <Tooltip
+          formatter={(value) => [typeof value === "number" ? formatMoney(value, currency) : "—", "Recovered"]}
+          cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
+        />
+        <Bar dataKey="amount" name="Recovered" fill={BAR_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ChartFigure>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
-import { useId } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import type { DaysDistribution } from "@/server/analytics/breakdown";
 import { count, formatDays } from "./analytics-format";
+import { ChartFigure } from "@/components/ui/chart-figure";
 
 const TREATMENT_COLOR = "#4f46e5"; // indigo-600
 const HOLDOUT_COLOR = "#a1a1aa"; // zinc-400
@@ -14,7 +14,6 @@ const HOLDOUT_COLOR = "#a1a1aa"; // zinc-400
  * under "Show the numbers".
  */
 export function DaysChart({ days }: { days: DaysDistribution }) {
-  const id = useId();
   const title = "Recovered cases by days to recovery";
   const { treatment, holdout } = days;
   const parts: string[] = [];
@@ -31,71 +30,57 @@ export function DaysChart({ days }: { days: DaysDistribution }) {
   const axis = { fontSize: 12, fill: "#52525b" };
 
   return (
-    <figure
-      className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-desc`}
-      data-testid="days-to-recovery"
-    >
-      <figcaption>
-        <h3 id={`${id}-title`} className="text-sm font-semibold text-zinc-900">
-          {title}
-        </h3>
-        <p id={`${id}-desc`} className="mt-1 text-xs text-zinc-600">
-          {sentence}
-        </p>
-      </figcaption>
-      <div className="mt-3 h-80">
-        <BarChart
-          layout="vertical"
-          data={rows}
-          responsive
-          style={{ width: "100%", height: "100%" }}
-          margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
-          title={title}
-          desc={sentence}
-        >
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
-          <XAxis type="number" allowDecimals={false} tick={axis} tickLine={false} />
-          <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={104} />
-          <Tooltip cursor={{ fill: "rgba(79, 70, 229, 0.06)" }} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="treatment" name="Treatment" fill={TREATMENT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
-          <Bar dataKey="holdout" name="Holdout" fill={HOLDOUT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
-        </BarChart>
-      </div>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer rounded text-brand-700 underline-offset-2 hover:underline">Show the numbers</summary>
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">{title}</caption>
-            <thead className="text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Days to recovery
+    <ChartFigure
+      title={title}
+      description={sentence}
+      chartClassName="h-80"
+      testId="days-to-recovery"
+      table={
+        <>
+          <thead className="text-xs text-zinc-500">
+            <tr>
+              <th scope="col" className="py-1 pr-3 font-medium">
+                Days to recovery
+              </th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Treatment
+              </th>
+              <th scope="col" className="py-1 pl-2 text-right font-medium">
+                Holdout
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {days.buckets.map((b) => (
+              <tr key={b.key}>
+                <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
+                  {b.label}
                 </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Treatment
-                </th>
-                <th scope="col" className="py-1 pl-2 text-right font-medium">
-                  Holdout
-                </th>
+                <td className="px-2 py-1 text-right tabular-nums text-zinc-900">{count(b.treatment)}</td>
+                <td className="py-1 pl-2 text-right tabular-nums text-zinc-900">{count(b.holdout)}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {days.buckets.map((b) => (
-                <tr key={b.key}>
-                  <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
-                    {b.label}
-                  </th>
-                  <td className="px-2 py-1 text-right tabular-nums text-zinc-900">{count(b.treatment)}</td>
-                  <td className="py-1 pl-2 text-right tabular-nums text-zinc-900">{count(b.holdout)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </figure>
+            ))}
+          </tbody>
+        </>
+      }
+    >
+      <BarChart
+        layout="vertical"
+        data={rows}
+        responsive
+        style={{ width: "100%", height: "100%" }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
+        title={title}
+        desc={sentence}
+      >
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
+        <XAxis type="number" allowDecimals={false} tick={axis} tickLine={false} />
+        <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={104} />
+        <Tooltip cursor={{ fill: "rgba(79, 70, 229, 0.06)" }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Bar dataKey="treatment" name="Treatment" fill={TREATMENT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+        <Bar dataKey="holdout" name="Holdout" fill={HOLDOUT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ChartFigure>
   );
 }

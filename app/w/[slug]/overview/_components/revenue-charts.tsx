@@ -5,6 +5,7 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } 
 import { cn } from "@/components/ui/cn";
 import { formatMoney, Money } from "../../recoveries/_components/format";
 import { compactMoney, formatBucket, formatDay } from "./overview-format";
+import { ChartFigure } from "@/components/ui/chart-figure";
 
 export type ChartPoint = { start: string; end: string; recovered: number | null; atRisk: number | null };
 export type ChartSeries = { currency: string; points: ChartPoint[] };
@@ -94,7 +95,6 @@ function SeriesFigure({
   series: ChartSeries;
   unit: "day" | "week";
 }) {
-  const id = useId();
   const { currency, points } = series;
   const data = points.map((p) => ({ label: formatBucket(p.start, p.end, unit), value: p[kind] }));
   const d = describe(kind, series);
@@ -124,74 +124,65 @@ function SeriesFigure({
   };
 
   return (
-    <figure className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
-      <figcaption>
-        <h3 id={`${id}-title`} className="text-sm font-semibold text-zinc-900">
-          {title}
-        </h3>
-        <p id={`${id}-desc`} className="mt-1 text-xs text-zinc-600">
-          {sentence}
-        </p>
-      </figcaption>
-      <div className="mt-3 h-56">
-        {kind === "recovered" ? (
-          <BarChart {...common}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-            <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
-            <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
-            {tooltip}
-            <Bar dataKey="value" name="Recovered" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
-          </BarChart>
-        ) : (
-          <AreaChart {...common}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-            <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
-            <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
-            {tooltip}
-            <Area
-              type="linear"
-              dataKey="value"
-              name="At risk"
-              stroke={color}
-              fill={color}
-              fillOpacity={0.15}
-              strokeWidth={2}
-              connectNulls={false}
-              isAnimationActive={false}
-            />
-          </AreaChart>
-        )}
-      </div>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer rounded text-brand-700 underline-offset-2 hover:underline">Show the numbers</summary>
-        <div className="mt-2 max-h-72 overflow-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">{title}</caption>
-            <thead className="text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  {unit === "day" ? "Day (UTC)" : "Week (UTC)"}
+    <ChartFigure
+      title={title}
+      description={sentence}
+      chartClassName="h-56"
+      tableClassName="max-h-72 overflow-auto"
+      table={
+        <>
+          <thead className="text-xs text-zinc-500">
+            <tr>
+              <th scope="col" className="py-1 pr-3 font-medium">
+                {unit === "day" ? "Day (UTC)" : "Week (UTC)"}
+              </th>
+              <th scope="col" className="py-1 text-right font-medium">
+                {kind === "recovered" ? "Recovered" : "At risk at the end"}
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {points.map((p) => (
+              <tr key={p.start}>
+                <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
+                  {formatBucket(p.start, p.end, unit)}
                 </th>
-                <th scope="col" className="py-1 text-right font-medium">
-                  {kind === "recovered" ? "Recovered" : "At risk at the end"}
-                </th>
+                <td className="py-1 text-right tabular-nums text-zinc-900">
+                  {p[kind] === null ? <span title="After now">—</span> : <Money amount={p[kind] ?? 0} currency={currency} />}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {points.map((p) => (
-                <tr key={p.start}>
-                  <th scope="row" className="py-1 pr-3 font-normal text-zinc-700">
-                    {formatBucket(p.start, p.end, unit)}
-                  </th>
-                  <td className="py-1 text-right tabular-nums text-zinc-900">
-                    {p[kind] === null ? <span title="After now">—</span> : <Money amount={p[kind] ?? 0} currency={currency} />}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </figure>
+            ))}
+          </tbody>
+        </>
+      }
+    >
+      {kind === "recovered" ? (
+        <BarChart {...common}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
+          <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
+          {tooltip}
+          <Bar dataKey="value" name="Recovered" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+        </BarChart>
+      ) : (
+        <AreaChart {...common}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
+          <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
+          {tooltip}
+          <Area
+            type="linear"
+            dataKey="value"
+            name="At risk"
+            stroke={color}
+            fill={color}
+            fillOpacity={0.15}
+            strokeWidth={2}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </AreaChart>
+      )}
+    </ChartFigure>
   );
 }
