@@ -62,3 +62,15 @@ export function ChartFigure({
     </figure>
   );
 }
+
+/** The look every chart shares: axis labels, grid lines, the hover band. */
+export const chartStyle = {
+  tick: { fontSize: 12, fill: "#52525b" },
+  gridStroke: "#e4e4e7",
+  cursor: { fill: "rgba(79, 70, 229, 0.06)" },
+} as const;
+
+/** Props of a recharts chart that fills its `ChartFigure` and carries the figure's title and description. */
+export function filledChartProps(title: string, description: string, margin: { top: number; right: number; bottom: number; left: number }) {
+  return { responsive: true, style: { width: "100%", height: "100%" }, margin, title, desc: description };
+}

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import type { CurrencyChannels } from "@/server/analytics/breakdown";
 import { formatMoney, Money } from "../../recoveries/_components/format";
 import { channelPhrases, compactMoney, count, formatShare } from "./analytics-format";
-import { ChartFigure } from "@/components/ui/chart-figure";
+import { ChartFigure, chartStyle, filledChartProps } from "@/components/ui/chart-figure";
 
 const BAR_COLOR = "#059669"; // emerald-600, as the Overview's recovered revenue
 
@@ -34,7 +34,7 @@ function ChannelFigure({ data }: { data: CurrencyChannels }) {
       ? `Nothing was recovered in ${currency} in this period.`
       : `${plain(data.amount)} recovered in ${currency} from ${count(data.cases)} ${data.cases === 1 ? "case" : "cases"}; the most through ${channelPhrases[top.channel] ?? top.label}, ${plain(top.amount)} (${formatShare(top.share)}).`;
   const rows = data.channels.map((c) => ({ label: c.label, amount: c.amount }));
-  const axis = { fontSize: 12, fill: "#52525b" };
+  const axis = chartStyle.tick;
 
   return (
     <ChartFigure
@@ -102,18 +102,14 @@ function ChannelFigure({ data }: { data: CurrencyChannels }) {
       <BarChart
         layout="vertical"
         data={rows}
-        responsive
-        style={{ width: "100%", height: "100%" }}
-        margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
-        title={title}
-        desc={sentence}
+        {...filledChartProps(title, sentence, { top: 4, right: 12, bottom: 0, left: 0 })}
       >
-        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={chartStyle.gridStroke} />
         <XAxis type="number" tick={axis} tickLine={false} tickFormatter={(v: number) => compactMoney(v, currency)} />
         <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={112} />
         <Tooltip
           formatter={(value) => [typeof value === "number" ? formatMoney(value, currency) : "—", "Recovered"]}
-          cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
+          cursor={chartStyle.cursor}
         />
         <Bar dataKey="amount" name="Recovered" fill={BAR_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
       </BarChart>

@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import type { DaysDistribution } from "@/server/analytics/breakdown";
 import { count, formatDays } from "./analytics-format";
-import { ChartFigure } from "@/components/ui/chart-figure";
+import { ChartFigure, chartStyle, filledChartProps } from "@/components/ui/chart-figure";
 
 const TREATMENT_COLOR = "#4f46e5"; // indigo-600
 const HOLDOUT_COLOR = "#a1a1aa"; // zinc-400
@@ -27,7 +27,7 @@ export function DaysChart({ days }: { days: DaysDistribution }) {
   }
   const sentence = parts.length > 0 ? parts.join(" ") : "No case was recovered in this period.";
   const rows = days.buckets.map((b) => ({ label: b.label, treatment: b.treatment, holdout: b.holdout }));
-  const axis = { fontSize: 12, fill: "#52525b" };
+  const axis = chartStyle.tick;
 
   return (
     <ChartFigure
@@ -67,16 +67,12 @@ export function DaysChart({ days }: { days: DaysDistribution }) {
       <BarChart
         layout="vertical"
         data={rows}
-        responsive
-        style={{ width: "100%", height: "100%" }}
-        margin={{ top: 4, right: 12, bottom: 0, left: 0 }}
-        title={title}
-        desc={sentence}
+        {...filledChartProps(title, sentence, { top: 4, right: 12, bottom: 0, left: 0 })}
       >
-        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={chartStyle.gridStroke} />
         <XAxis type="number" allowDecimals={false} tick={axis} tickLine={false} />
         <YAxis type="category" dataKey="label" tick={axis} tickLine={false} axisLine={false} width={104} />
-        <Tooltip cursor={{ fill: "rgba(79, 70, 229, 0.06)" }} />
+        <Tooltip cursor={chartStyle.cursor} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Bar dataKey="treatment" name="Treatment" fill={TREATMENT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
         <Bar dataKey="holdout" name="Holdout" fill={HOLDOUT_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />

@@ -5,7 +5,7 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } 
 import { cn } from "@/components/ui/cn";
 import { formatMoney, Money } from "../../recoveries/_components/format";
 import { compactMoney, formatBucket, formatDay } from "./overview-format";
-import { ChartFigure } from "@/components/ui/chart-figure";
+import { ChartFigure, chartStyle, filledChartProps } from "@/components/ui/chart-figure";
 
 export type ChartPoint = { start: string; end: string; recovered: number | null; atRisk: number | null };
 export type ChartSeries = { currency: string; points: ChartPoint[] };
@@ -107,20 +107,16 @@ function SeriesFigure({
         : `${plain(d.total)} recovered over ${d.count} ${unit}s; the most, ${plain(d.peakValue)}, ${unit === "day" ? "on" : "in the week of"} ${d.peak ? formatDay(d.peak.start) : ""}.`
       : `At risk went from ${plain(points[0]?.atRisk ?? 0)} at the end of the first ${unit} to ${plain(d.lastValue)} at the end of the last one so far; the highest was ${plain(d.peakValue)}.`;
 
-  const axis = { fontSize: 12, fill: "#52525b" };
+  const axis = chartStyle.tick;
   const tooltip = (
     <Tooltip
       formatter={(value) => [typeof value === "number" ? formatMoney(value, currency) : "—", kind === "recovered" ? "Recovered" : "At risk"]}
-      cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
+      cursor={chartStyle.cursor}
     />
   );
   const common = {
     data,
-    responsive: true,
-    style: { width: "100%", height: "100%" },
-    margin: { top: 8, right: 8, bottom: 0, left: 0 },
-    title,
-    desc: sentence,
+    ...filledChartProps(title, sentence, { top: 8, right: 8, bottom: 0, left: 0 }),
   };
 
   return (
@@ -158,7 +154,7 @@ function SeriesFigure({
     >
       {kind === "recovered" ? (
         <BarChart {...common}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={chartStyle.gridStroke} />
           <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
           <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
           {tooltip}
@@ -166,7 +162,7 @@ function SeriesFigure({
         </BarChart>
       ) : (
         <AreaChart {...common}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={chartStyle.gridStroke} />
           <XAxis dataKey="label" tick={axis} tickLine={false} minTickGap={16} />
           <YAxis tick={axis} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => compactMoney(v, currency)} />
           {tooltip}
