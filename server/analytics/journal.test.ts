@@ -169,13 +169,13 @@ beforeAll(async () => {
       via: "card_updater",
       invoiceNumber: null,
     },
-    // Not in the journal: paid before the period, after the report time, not recovered, live.
+    // Not in the journal: paid before the period, after it (its end is midnight UTC after its last day), not recovered, live.
     { customer: "early", currency: "usd", amount: 777, closedAt: at("2026-02-28T23:59:59.999Z") },
-    { customer: "future", currency: "usd", amount: 888, closedAt: at("2026-03-31T12:00:01Z") },
+    { customer: "after", currency: "usd", amount: 888, closedAt: at("2026-04-01T00:00:00Z") },
     { customer: "lost", currency: "usd", amount: 999, status: "lost", closedAt: at("2026-03-15T00:00:00Z") },
     { customer: "live", currency: "usd", amount: 50_000, closedAt: at("2026-03-15T00:00:00Z"), livemode: true },
   ]);
-  for (const [i, key] of ["ada", "formula", "plus", "holdout", "yen", "early", "future", "lost", "live"].entries()) ids[key] = seeded[i]!;
+  for (const [i, key] of ["ada", "formula", "plus", "holdout", "yen", "early", "after", "lost", "live"].entries()) ids[key] = seeded[i]!;
   await insertPayments(other.id, [{ customer: "stranger", currency: "usd", amount: 123_456, closedAt: at("2026-03-05T00:00:00Z") }]);
 });
 

@@ -4,19 +4,19 @@
  * subscriptions can be recognised when the payment cleared.
  *
  * - Which payments: recovery cases recovered (`status = recovered`) whose date
- *   paid (`closed_at`, set when the invoice was paid) falls in the period and
- *   is not after the report time, of the workspace and its current mode only.
+ *   paid (`closed_at`, set when the invoice was paid, on the workspace's clock)
+ *   falls in the period, of the workspace and its current mode only.
  *   A case is one failed invoice, so one row is one paid invoice.
  * - Both cohorts: a holdout customer who paid on their own is still revenue;
  *   the `cohort` column tells them apart.
  * - Amounts are what was paid (`recovered_amount`), per currency; totals are
  *   per currency and never added across currencies.
  */
-import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { customers, invoices, recoveryCases, subscriptions, type Cohort, type RecoveryChannel } from "@/server/db/schema";
+import { customers, invoices, recoveryCases, reportClosedDays, subscriptions, type Cohort, type RecoveryChannel } from "@/server/db/schema";
 import { day, money, type CsvColumn } from "./csv";
-import type { ReportScope } from "./scope";
+import { utcDay, type ReportScope } from "./scope";
 
 export type JournalRow = {
   caseId: string;
@@ -43,7 +43,7 @@ export type JournalSummary = {
   latest: JournalRow[];
 };
 
-/** Recovered payments of the report: the workspace, its mode, paid in the period by the report time. */
+/** Recovered payments of the report: the workspace, its mode, paid in the period. */
 function paymentsInScope(scope: ReportScope): SQL {
   return and(
     eq(recoveryCases.workspaceId, scope.workspaceId),
@@ -51,7 +51,6 @@ function paymentsInScope(scope: ReportScope): SQL {
     eq(recoveryCases.status, "recovered"),
     gte(recoveryCases.closedAt, scope.period.from),
     lt(recoveryCases.closedAt, scope.period.to),
-    lte(recoveryCases.closedAt, scope.now),
   )!;
 }
 
@@ -84,18 +83,28 @@ type SelectedRow = Omit<JournalRow, "paidAt"> & { paidAt: Date | null; cursorAt:
 // paidAt is never null here: only recovered cases with closed_at in the period are selected.
 const toRow = ({ cursorAt: _cursor, ...row }: SelectedRow): JournalRow => ({ ...row, paidAt: row.paidAt!, amount: Number(row.amount) });
 
-/** Count and total per currency of the journal's payments. */
+/** Count and total per currency of the journal's payments (from the closed cases' day totals, report_closed_days). */
 export async function journalTotals(db: Db, scope: ReportScope): Promise<JournalTotal[]> {
+  const d = reportClosedDays;
   const rows = await db
     .select({
-      currency: sql<string>`upper(${recoveryCases.currency})`,
-      payments: sql<string>`count(*)::text`,
-      amount: sql<string>`coalesce(sum(${recoveryCases.recoveredAmount}::int8), 0)::text`,
+      currency: sql<string>`upper(${d.currency})`,
+      payments: sql<string>`sum(${d.cases})::text`,
+      amount: sql<string>`sum(${d.recoveredAmount})::text`,
     })
-    .from(recoveryCases)
-    .where(paymentsInScope(scope))
-    .groupBy(sql`upper(${recoveryCases.currency})`)
-    .orderBy(sql`upper(${recoveryCases.currency})`);
+    .from(d)
+    .where(
+      and(
+        eq(d.workspaceId, scope.workspaceId),
+        eq(d.livemode, scope.livemode),
+        eq(d.status, "recovered"),
+        gte(d.day, utcDay(scope.period.from)),
+        lt(d.day, utcDay(scope.period.to)),
+      ),
+    )
+    .groupBy(sql`upper(${d.currency})`)
+    .having(sql`sum(${d.cases}) > 0`)
+    .orderBy(sql`upper(${d.currency})`);
   return rows.map((r) => ({ currency: r.currency, payments: Number(r.payments), amount: BigInt(r.amount) }));
 }
 

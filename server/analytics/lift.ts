@@ -9,8 +9,9 @@
  *   intention-to-treat comparison: a treatment case that was silenced or
  *   cancelled still counts in treatment, so both groups are defined the same
  *   way and by something decided before any outreach.
- * - Which outcome: recovered by the report time (`status = recovered` and
- *   `closed_at` ≤ the workspace's now; a sandbox's test clock). Cases opened
+ * - Which outcome: recovered by the report time (`status = recovered` now:
+ *   cases close on the workspace's clock, a sandbox's test clock, which the
+ *   report's time follows and which only moves forward). Cases opened
  *   late in the period may still be open: they count as not recovered yet, in
  *   both groups alike, and the report says how many there are.
  * - Which group: the case's `cohort`, decided once per customer from a hash of
@@ -31,11 +32,20 @@
  * so every figure can be recomputed from the file (lift.test.ts does exactly
  * that).
  */
-import { and, asc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { customers, invoices, recoveryCases, sequences, sequenceVersions, type Cohort, type RecoveryChannel } from "@/server/db/schema";
+import {
+  customers,
+  invoices,
+  recoveryCases,
+  reportOpenedDays,
+  sequences,
+  sequenceVersions,
+  type Cohort,
+  type RecoveryChannel,
+} from "@/server/db/schema";
 import { day, money, type CsvColumn } from "./csv";
-import type { ReportScope } from "./scope";
+import { utcDay, type ReportScope } from "./scope";
 import {
   compareProportions,
   incrementalRevenue,
@@ -124,40 +134,42 @@ function casesInScope(scope: ReportScope): SQL {
   )!;
 }
 
-/** Recovered by the report time. */
-function recoveredByReportTime(scope: ReportScope): SQL {
-  return and(eq(recoveryCases.status, "recovered"), lte(recoveryCases.closedAt, scope.now))!;
-}
+/** Recovered by the report time: its status now (see "Which outcome" above). */
+const recoveredByReportTime = eq(recoveryCases.status, "recovered");
 
 /**
- * Sufficient statistics per sequence × cohort × currency, aggregated in SQL.
- * Grouped first by sequence version (an index-only range scan of
- * `recovery_cases_report_opened_idx`, which holds every column used here,
- * feeding one hash aggregate), then joined to the handful of versions and
- * merged per sequence here.
+ * Sufficient statistics per sequence × cohort × currency, aggregated in SQL
+ * from the opened cases' day totals (`report_opened_days`, kept by the
+ * database with every case write: a year is some tens of thousands of rows
+ * at a million cases), grouped first by sequence version, then joined to the
+ * handful of versions and merged per sequence here.
  */
 export async function liftCells(db: Db, scope: ReportScope): Promise<LiftCell[]> {
-  const recovered = recoveredByReportTime(scope);
-  const rows = await db.transaction(async (tx) => {
-    // Above a few hundred thousand cases Postgres would JIT-compile this plan, which costs ~100 ms
-    // and saves nothing for a handful of aggregates over one scan.
-    await tx.execute(sql`set local jit = off`);
-    return tx
-      .select({
-        versionId: recoveryCases.sequenceVersionId,
-        cohort: recoveryCases.cohort,
-        currency: recoveryCases.currency,
-        cases: sql<string>`count(*)::text`,
-        recovered: sql<string>`count(*) filter (where ${recovered})::text`,
-        open: sql<string>`count(*) filter (where ${recoveryCases.status} = 'open')::text`,
-        // int4 × int4 fits int8 (< 2^62); sum(int8) is numeric, so no total can overflow.
-        amount: sql<string>`coalesce(sum(${recoveryCases.recoveredAmount}::int8) filter (where ${recovered}), 0)::text`,
-        squares: sql<string>`coalesce(sum(${recoveryCases.recoveredAmount}::int8 * ${recoveryCases.recoveredAmount}) filter (where ${recovered}), 0)::text`,
-      })
-      .from(recoveryCases)
-      .where(casesInScope(scope))
-      .groupBy(recoveryCases.sequenceVersionId, recoveryCases.cohort, recoveryCases.currency);
-  });
+  const d = reportOpenedDays;
+  const isRecovered = sql`${d.status} = 'recovered'`;
+  const rows = await db
+    .select({
+      versionId: d.sequenceVersionId,
+      cohort: d.cohort,
+      currency: d.currency,
+      cases: sql<string>`sum(${d.cases})::text`,
+      recovered: sql<string>`coalesce(sum(${d.cases}) filter (where ${isRecovered}), 0)::text`,
+      open: sql<string>`coalesce(sum(${d.cases}) filter (where ${d.status} = 'open'), 0)::text`,
+      // Sums of int8 and numeric: no total can overflow.
+      amount: sql<string>`coalesce(sum(${d.recoveredAmount}) filter (where ${isRecovered}), 0)::text`,
+      squares: sql<string>`coalesce(sum(${d.recoveredSquares}) filter (where ${isRecovered}), 0)::text`,
+    })
+    .from(d)
+    .where(
+      and(
+        eq(d.workspaceId, scope.workspaceId),
+        eq(d.livemode, scope.livemode),
+        gte(d.day, utcDay(scope.period.from)),
+        lt(d.day, utcDay(scope.period.to)),
+      ),
+    )
+    .groupBy(d.sequenceVersionId, d.cohort, d.currency)
+    .having(sql`sum(${d.cases}) > 0`);
   if (rows.length === 0) return [];
 
   const versions = await db
@@ -381,7 +393,7 @@ type Cursor = { at: string; id: string };
 
 /** One page of case rows after `after`, in (`opened_at`, id) order. */
 async function fetchCaseRows(db: Db, scope: ReportScope, after: Cursor | null, limit: number) {
-  const recovered = recoveredByReportTime(scope);
+  const recovered = recoveredByReportTime;
   const cursor = after ? sql`(${recoveryCases.openedAt}, ${recoveryCases.id}) > (${after.at}::timestamptz, ${after.id})` : undefined;
   return db
     .select({

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { outboxMessages, recoveryCases, workspaces, type Workspace } from "@/server/db/schema";
+import { outboxMessages, paymentAttempts, recoveryCases, workspaces, type Workspace } from "@/server/db/schema";
 import { createWorkspace } from "@/server/queries/workspaces";
 import { DAY } from "@/server/recovery/clock";
 import { setSandboxClock } from "@/server/recovery/context";
@@ -277,18 +277,19 @@ describe("the Overview's case rows export", () => {
     expect(counted.length).toBeLessThan(all.length);
   });
 
-  it("keeps to the scope's mode, and recomputes a live workspace's figures (emails by their outbox time)", async () => {
+  it("keeps to the scope's mode, and recomputes a live workspace's figures", async () => {
     const sandboxScope = await scopeFor({ preset: "30d" });
     expect(await exportedRows({ ...sandboxScope, livemode: true })).toEqual([]);
 
-    // The same history as a workspace's live history: live emails are timed by their outbox rows.
+    // The same history as a workspace's live history.
     const owner = await createTestUser(database, "overview-export-live");
     const live = await createWorkspace(db, { name: `Live ${crypto.randomBytes(3).toString("hex")}`, ownerId: owner.id });
     await setSandboxClock(db, live.id, NOW);
     await seedHistory(db, { workspaceId: live.id, months: 2, cases: 200, seed: "overview-export-live" });
     await db.update(workspaces).set({ mode: "live" }).where(eq(workspaces.id, live.id));
     await db.update(recoveryCases).set({ livemode: true }).where(eq(recoveryCases.workspaceId, live.id));
-    // Its dunning emails take the mode with their cases, as the email action writes it.
+    // Its attempts and dunning emails take the mode with their cases, as the domain writes them.
+    await db.update(paymentAttempts).set({ livemode: true }).where(eq(paymentAttempts.workspaceId, live.id));
     await db.update(outboxMessages).set({ livemode: true }).where(and(eq(outboxMessages.workspaceId, live.id), eq(outboxMessages.kind, "dunning")));
     const scope: ReportScope = { workspaceId: live.id, livemode: true, now: NOW, period: resolvePeriod({ preset: "30d" }, NOW) };
     const [overview, rows] = await Promise.all([getOverview(db, scope), exportedRows(scope)]);

@@ -94,9 +94,6 @@ type Cursor = { at: string; id: string };
 async function fetchRows(db: Db, s: ReportScope, after: Cursor | null, limit: number): Promise<RawRow[]> {
   const { from, to, previous } = s.period;
   const cursor = after ? sql`and (c.opened_at, c.id) > (${after.at}::timestamptz, ${after.id})` : sql``;
-  // When an email went out: the outbox row's creation on a live workspace (the real clock), the
-  // `email_sent` entry's time on a sandbox's test clock, as on the Overview.
-  const sentAt = s.livemode ? sql`m.created_at` : sql`t.at`;
   const result = await db.execute(sql`
     select c.id as case_id, c.opened_at::text as cursor_at, c.thread_id, cu.external_id as customer_id,
       coalesce(i.number, i.external_id) as invoice_number, c.cohort::text as cohort, c.status::text as status,
@@ -120,7 +117,7 @@ async function fetchRows(db: Db, s: ReportScope, after: Cursor | null, limit: nu
       join outbox_messages m on m.id = t.data->>'messageId' and m.workspace_id = ${s.workspaceId}
         and m.kind = 'dunning' and m.status = 'sent'
       where t.thread_id = c.thread_id and t.kind = 'email_sent' and t.workspace_id = ${s.workspaceId}
-        and ${sentAt} >= ${at(from)} and ${sentAt} < ${at(to)}
+        and coalesce(m.sent_at, m.created_at) >= ${at(from)} and coalesce(m.sent_at, m.created_at) < ${at(to)}
     ) e
     where c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode}
       and (c.status = 'open' or c.closed_at >= ${at(previous.from)} or c.opened_at >= ${at(from)})

@@ -124,13 +124,15 @@ async function attempt(
   outcome: "succeeded" | "failed" | "requires_action",
   at: string,
 ) {
-  await db.insert(paymentAttempts).values({ workspaceId: ws.id, caseId, source, outcome, dedupeKey: `test:${hex()}`, at: t(at) });
+  const [{ livemode } = { livemode: false }] = await db.select({ livemode: recoveryCases.livemode }).from(recoveryCases).where(eq(recoveryCases.id, caseId));
+  await db.insert(paymentAttempts).values({ workspaceId: ws.id, caseId, source, outcome, dedupeKey: `test:${hex()}`, at: t(at), livemode });
 }
 
 /**
  * A dunning email as the domain records it: the outbox row (created at real
- * time, with its thread's mode) and the thread's `email_sent` timeline entry (at
- * the workspace's time), counted on the thread (`emails_sent`).
+ * time, sent at the workspace's time, with its thread's mode) and the thread's
+ * `email_sent` timeline entry (at the workspace's time), counted on the thread
+ * (`emails_sent`).
  */
 async function email(
   ws: Workspace,
@@ -159,6 +161,7 @@ async function email(
       clickCount: opts.clicked ? 1 : 0,
       // In a live workspace the outbox row is written milliseconds after the timeline's clock was read.
       createdAt: opts.createdAt ? t(opts.createdAt) : new Date(sentAt.getTime() + 5),
+      sentAt: (opts.kind ?? "dunning") === "dunning" ? sentAt : null,
     })
     .returning();
   if ((opts.kind ?? "dunning") === "dunning") {

@@ -13,45 +13,34 @@
  * from their own tables.
  *
  * Speed (`BENCH_PARTS=reports npm run bench` runs these on a generated
- * million-case history, server/bench/reports.ts): each figure is one grouped
- * query answered from an index alone (index-only scans; the indexes hold the
- * columns the query reads, migrations 0008 and 0009): cases closed since a
- * time from `recovery_cases_report_closed_idx`, cases opened since a time from
- * `recovery_cases_report_opened_idx`, open cases from the partial
+ * million-case history, server/bench/reports.ts): the figures of a period
+ * (cases closed, cases opened, attempts, emails) are read from the per-day
+ * totals the database keeps with every write (server/db/schema/report-days.ts,
+ * migration 0010): some tens of rows per day, so a year costs what a month
+ * does. The buckets of the charts are whole UTC days or weeks from the
+ * period's first day, so each is a sum of whole days. Only what is true now
+ * is read from the rows: the open cases from the partial
  * `recovery_cases_report_open_idx` with their thread's `emails_sent` (a count
  * kept by the email action) from the open threads' partial
- * `dunning_threads_open_emails_idx` in a hash join, attempts
- * from `payment_attempts_report_idx` (the other mode's cases left out by a
- * hash anti-join), live emails from one range of the partial
- * `outbox_messages_dunning_idx` (workspace, mode, time: the email action
- * writes the mode on the outbox row), sandbox emails through
- * `timeline_events_thread_idx`. The series come from the same grouped rows
- * with a running sum in JavaScript, not a query per bucket. The queries run
- * side by side, JIT off (see `getOverview`).
+ * `dunning_threads_open_emails_idx` in a hash join (its cost follows the open
+ * cases, not the history), and the ten newest closed cases from
+ * `recovery_cases_report_closed_idx` read backwards. The series come from the
+ * grouped rows with a running sum in JavaScript, not a query per bucket. The
+ * queries run side by side, JIT off (see `getOverview`).
  *
- * Measured by the bench (1,000,000 live cases over 400 days, 3.3 million
- * emails and 3.2 million attempts, plus another workspace and 20,000 sandbox
- * cases in the same workspace; 2 vCPU shared with other work, load average
- * 3.3 to 3.8, default Postgres settings), the page's queries as the router
- * runs them, 30 runs: 30 days median 353 ms, p95 431 ms (the same aggregates
- * as one plain SQL statement: 2,359 / 2,795 ms); 365 days 1,933 / 2,307 ms.
- * Before migration 0009 (the open threads' email counts and the outbox's
- * mode): 678 / 833 ms (load 4 to 5); before the covering indexes of 0008:
- * 4.1 s and 22 s. Alone (EXPLAIN ANALYZE, 30 days, load 5 to 6): live emails
- * 70 ms from the index alone (before: 60 ms plus about 250 ms of per-thread
- * probes for the sandbox history); open cases 150 to 240 ms, of which the
- * join with the open threads' counts about 80 ms and the rest the grouping
- * and the distinct customers (before: 890 to 1,190 ms with the correlated
- * count of timeline entries under that load, 250 to 350 ms at load 4 to 5).
- * The page runs its queries side by side, so on two busy cores the sum of
- * their CPU is what the page waits for: the 300 ms target at a million cases
- * is still not met on that machine (30 days, p95 431 ms).
+ * Measured on a 2-CPU machine with 1,000,000 live cases over 400 days (3.3
+ * million emails, 3.2 million attempts, another workspace and 20,000 sandbox
+ * cases beside them), the page's queries as the router runs them, alone:
+ * 30 days median 115 ms, 365 days 127 ms, almost all of it the open cases by
+ * step (about 110 ms for 58,000 open cases). Before the per-day totals: 313 ms
+ * and 1,800 ms (the closed and opened cases, attempts and emails each read
+ * one index entry per row of the period).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import type { CaseStatus, RecoveryChannel } from "@/server/db/schema";
 import { DAY } from "@/server/recovery/clock";
-import type { ReportScope } from "./scope";
+import { utcDay, type ReportScope } from "./scope";
 
 // ---------------------------------------------------------------------------
 // Definitions (printed on the page)
@@ -210,6 +199,9 @@ async function query<T>(db: Runner, statement: SQL): Promise<T[]> {
 }
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const dayOf = (d: Date) => sql`${utcDay(d)}::date`;
+/** The start of a per-day totals row's day, as a time: midnight UTC. */
+const dayStart = sql`(day::timestamp at time zone 'UTC')`;
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
@@ -264,39 +256,36 @@ function bucketIndex(value: unknown, period: { from: Date; to: Date }, sizeMs: n
 
 type ClosedRow = { currency: string; status: ClosedStatus; cohort: string; bucket: number; cases: number; amount: number; recovered: number };
 
-/** Cases closed since the previous period began, by currency, status, cohort and bucket. */
+/** Cases closed since the previous period began, by currency, status, cohort and bucket (from the closed cases' day totals). */
 async function closedSince(db: Runner, s: ReportScope, sizeMs: number, count: number): Promise<ClosedRow[]> {
   const { from, to, previous } = s.period;
   const rows = await query<Omit<ClosedRow, "bucket"> & { bucket: unknown }>(
     db,
-    sql`select currency, status::text as status, cohort::text as cohort, bucket, cases, amount, recovered
-      from (
-        select currency, status, cohort, ${bucketStart(sql`closed_at`, from, to, sizeMs)} as bucket,
-          count(*)::int as cases,
-          coalesce(sum(amount), 0)::float8 as amount,
-          coalesce(sum(recovered_amount) filter (where status = 'recovered'), 0)::float8 as recovered
-        from recovery_cases
-        where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and closed_at >= ${at(previous.from)}
-        group by currency, status, cohort, bucket
-      ) g`,
+    sql`select currency, status::text as status, cohort::text as cohort, ${bucketStart(dayStart, from, to, sizeMs)} as bucket,
+        sum(cases)::int as cases,
+        sum(amount)::float8 as amount,
+        (coalesce(sum(recovered_amount) filter (where status = 'recovered'), 0))::float8 as recovered
+      from report_closed_days
+      where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and day >= ${dayOf(previous.from)}
+      group by 1, 2, 3, 4`,
   );
   return rows.map((r) => ({ ...r, bucket: bucketIndex(r.bucket, s.period, sizeMs, count) }));
 }
 
 type OpenedRow = { currency: string; bucket: number; cases: number; still_open: number; amount: number };
 
-/** Cases opened since the period began, by currency and bucket. */
+/** Cases opened since the period began, by currency and bucket (from the opened cases' day totals). */
 async function openedSince(db: Runner, s: ReportScope, sizeMs: number, count: number): Promise<OpenedRow[]> {
   const { from, to } = s.period;
   const rows = await query<Omit<OpenedRow, "bucket"> & { bucket: unknown }>(
     db,
-    sql`select currency, ${bucketStart(sql`opened_at`, from, to, sizeMs)} as bucket,
-        count(*)::int as cases,
-        (count(*) filter (where status = 'open'))::int as still_open,
-        coalesce(sum(amount), 0)::float8 as amount
-      from recovery_cases
-      where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and opened_at >= ${at(from)}
-      group by currency, bucket`,
+    sql`select currency, ${bucketStart(dayStart, from, to, sizeMs)} as bucket,
+        sum(cases)::int as cases,
+        (coalesce(sum(cases) filter (where status = 'open'), 0))::int as still_open,
+        sum(amount)::float8 as amount
+      from report_opened_days
+      where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and day >= ${dayOf(from)}
+      group by 1, 2`,
   );
   return rows.map((r) => ({ ...r, bucket: bucketIndex(r.bucket, s.period, sizeMs, count) }));
 }
@@ -352,23 +341,14 @@ async function hasAnyCase(db: Runner, s: ReportScope): Promise<boolean> {
   return row?.any === true;
 }
 
-/**
- * Attempts made in the period. Attempts have no mode of their own: they take
- * their case's. They are read by (workspace_id, at) from
- * `payment_attempts_report_idx` alone, which holds source, outcome and case;
- * the attempts of cases of the other mode (a live workspace's sandbox history)
- * are left out with a hash anti-join against that mode's cases, so the cost
- * follows the attempts of the period, not a join to every case open in it.
- */
+/** Attempts made in the period (from the attempts' day totals; an attempt carries its case's mode). */
 async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> {
   const { from, to } = s.period;
   const rows = await query<{ source: AttemptSource; outcome: string; n: number }>(
     db,
-    sql`select a.source, a.outcome, count(*)::int as n
-      from payment_attempts a
-      where a.workspace_id = ${s.workspaceId} and a.at >= ${at(from)} and a.at < ${at(to)}
-        and not exists (select 1 from recovery_cases o
-          where o.id = a.case_id and o.workspace_id = ${s.workspaceId} and o.livemode = ${!s.livemode})
+    sql`select source, outcome, sum(attempts)::int as n
+      from report_attempt_days
+      where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and day >= ${dayOf(from)} and day < ${dayOf(to)}
       group by 1, 2`,
   );
   const bySource = attemptSourceOrder.map((source) => {
@@ -393,41 +373,16 @@ async function attemptsIn(db: Runner, s: ReportScope): Promise<AttemptsSummary> 
 
 /**
  * Dunning emails sent in the period, and how many of them were opened and
- * clicked so far.
- *
- * When an email went out is the time of its `email_sent` timeline entry, on the
- * workspace's clock. A live workspace's clock is the real one, so there it is
- * the outbox row's `created_at` (written in the same action, milliseconds
- * later). Emails take their mode from their thread's cases (a thread's cases
- * are all of one mode: one customer, one billing account), which the email
- * action writes on the outbox row (`livemode`). So the live figures are one
- * range of the partial `outbox_messages_dunning_idx` (workspace, mode, time,
- * opened, clicked) counted from the index alone: the cost follows the
- * period's live emails, whatever the size of the workspace's sandbox history.
- *
- * A sandbox workspace runs on its test clock, which `created_at` does not
- * follow. An email only goes out while its thread has an open case, so there
- * the threads of the cases open at some point of the period are taken, and
- * their `email_sent` entries in the period read through the thread index
- * (thread_id, at): the cost follows the period's activity, not the history.
+ * clicked so far (from the emails' day totals). When an email went out is its
+ * outbox row's `sent_at` (its `created_at` for live emails from before that
+ * column), on the workspace's clock (a sandbox's test clock), and its mode is
+ * its thread's cases' (`livemode`, both written by the email action).
  */
 async function emailsIn(db: Runner, s: ReportScope): Promise<EmailEngagement> {
   const { from, to } = s.period;
-  const counts = sql`count(*)::int as sent, count(m.first_opened_at)::int as opened, count(m.first_clicked_at)::int as clicked`;
-  const inPeriod = sql`m.kind = 'dunning' and m.status = 'sent' and m.created_at >= ${at(from)} and m.created_at < ${at(to)}`;
-  const statement = s.livemode
-    ? sql`select ${counts} from outbox_messages m
-        where m.workspace_id = ${s.workspaceId} and m.livemode = ${s.livemode} and ${inPeriod}`
-    : sql`select ${counts}
-        from (
-          select distinct c.thread_id from recovery_cases c
-          where c.workspace_id = ${s.workspaceId} and c.livemode = ${s.livemode}
-            and c.opened_at < ${at(to)} and (c.closed_at is null or c.closed_at >= ${at(from)})
-        ) th
-        join timeline_events t on t.thread_id = th.thread_id and t.at >= ${at(from)} and t.at < ${at(to)}
-          and t.kind = 'email_sent' and t.workspace_id = ${s.workspaceId}
-        join outbox_messages m on m.id = t.data->>'messageId' and m.workspace_id = ${s.workspaceId}
-          and m.kind = 'dunning' and m.status = 'sent'`;
+  const statement = sql`select coalesce(sum(sent), 0)::int as sent, coalesce(sum(opened), 0)::int as opened, coalesce(sum(clicked), 0)::int as clicked
+    from report_email_days
+    where workspace_id = ${s.workspaceId} and livemode = ${s.livemode} and day >= ${dayOf(from)} and day < ${dayOf(to)}`;
   const [row] = await query<{ sent: number; opened: number; clicked: number }>(db, statement);
   const sent = num(row?.sent);
   const opened = num(row?.opened);

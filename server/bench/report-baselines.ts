@@ -65,7 +65,7 @@ with closed as (
   select count(*)::int as sent, count(m.first_opened_at)::int as opened, count(m.first_clicked_at)::int as clicked
   from outbox_messages m
   where m.workspace_id = $1 and m.kind = 'dunning' and m.status = 'sent'
-    and m.created_at >= $3::timestamptz and m.created_at < $4::timestamptz
+    and coalesce(m.sent_at, m.created_at) >= $3::timestamptz and coalesce(m.sent_at, m.created_at) < $4::timestamptz
     and exists (select 1 from recovery_cases c where c.thread_id = m.metadata->>'threadId' and c.livemode = $2::boolean)
 ), recent as (
   select * from (

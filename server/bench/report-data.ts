@@ -332,8 +332,8 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
         from ${t("case")} order by opened_at`,
     ];
     const insertAttempts = [
-      `insert into payment_attempts (id, workspace_id, case_id, source, outcome, decline_code, decline_category, provider_ref, dedupe_key, at)
-        select ${id("pa", "c.case_id", "s.n::text")}, c.ws_id, c.case_id, s.source, s.outcome,
+      `insert into payment_attempts (id, workspace_id, case_id, livemode, source, outcome, decline_code, decline_category, provider_ref, dedupe_key, at)
+        select ${id("pa", "c.case_id", "s.n::text")}, c.ws_id, c.case_id, c.livemode, s.source, s.outcome,
           case when s.outcome = 'succeeded' then null else c.code end, case when s.outcome = 'succeeded' then null else c.category end,
           'ch_' || substr(md5(c.case_id || s.n), 1, 24), 'attempt:' || c.case_id || ':' || s.n, s.at
         from ${t("case")} c
@@ -353,14 +353,14 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
     ];
     const insertEmails = [
       `insert into outbox_messages (id, workspace_id, channel, transport, idempotency_key, kind, "to", "from", reply_to, subject, html, text,
-          provider_message_id, status, metadata, tracking_id, first_opened_at, open_count, first_clicked_at, click_count, created_at, livemode)
+          provider_message_id, status, metadata, tracking_id, first_opened_at, open_count, first_clicked_at, click_count, created_at, sent_at, livemode)
         select e.message_id, e.ws_id, 'email', case when e.livemode then 'resend' else 'outbox' end, 'dunning:' || e.message_id, 'dunning',
           'customer' || e.k || '.' || e.pop || '@example.com', 'Billing <billing@example.com>', 'support@example.com',
           'Your payment did not go through (' || e.n || ')', '<p>Your payment did not go through.</p>', 'Your payment did not go through.',
           case when e.livemode then 're_' || substr(e.message_id, 1, 18) end, 'sent',
           jsonb_build_object('threadId', e.thread_id, 'stepDay', e.day::text, 'tone', e.tone, 'step', e.n || '/6', 'declineCategory', e.category),
           md5('track' || e.message_id), o.opened_at, case when o.opened_at is null then 0 else 1 end,
-          o.clicked_at, case when o.clicked_at is null then 0 else 1 end, e.sent_at, e.livemode
+          o.clicked_at, case when o.clicked_at is null then 0 else 1 end, e.sent_at, e.sent_at, e.livemode
         from (${emails}) e
         cross join lateral (
           select case when r1 < 0.45 and e.sent_at + r2 * interval '2 days' <= ${now} then e.sent_at + r2 * interval '2 days' end as opened_at,

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli, UsageError, commands, type CliDeps } from "@/server/cli/commands";
-import { customers, memberships, outboxMessages, recoveryCases, users, verificationTokens, workspaces } from "@/server/db/schema";
+import { customers, memberships, outboxMessages, recoveryCases, reportClosedDays, users, verificationTokens, workspaces } from "@/server/db/schema";
 import { DEMO_EMAIL } from "@/server/seed/demo";
 import { createWorkspace, listWorkspacesForUser } from "@/server/queries/workspaces";
 import { setSandboxClock } from "@/server/recovery/context";
@@ -71,7 +71,7 @@ describe("help", () => {
       expect(line!.endsWith(`  ${command.summary}`)).toBe(true);
     }
     expect(Object.keys(commands)).toEqual(
-      expect.arrayContaining(["user:create", "sign-in-link", "workspace:create", "seed:demo", "seed:history", "migrate"]),
+      expect.arrayContaining(["user:create", "sign-in-link", "workspace:create", "seed:demo", "seed:history", "reports:rebuild", "migrate"]),
     );
     expect(dbOpened).toBe(0);
   });
@@ -439,5 +439,33 @@ describe("seed:history", () => {
     await run("seed:history", "--workspace", workspace.slug, "--months", "2", "--cases", "100", "--seed", "cli");
     expect(output[1]).toMatch(/^Seeded batch 2 of history/);
     expect(await db.select({ id: recoveryCases.id }).from(recoveryCases).where(eq(recoveryCases.workspaceId, workspace.id))).toHaveLength(250);
+  }, 60_000);
+});
+
+describe("reports:rebuild", () => {
+  it("refuses an empty or unknown workspace", async () => {
+    expect((await usageError("reports:rebuild", "--workspace", " ")).message).toBe("--workspace cannot be empty");
+    expect((await usageError("reports:rebuild", "--workspace", "no-such-workspace")).message).toMatch(/^No workspace has the address "no-such-workspace"/);
+  });
+
+  it("recomputes one workspace's report totals from its rows, leaving the others alone", async () => {
+    const [owner] = await db.insert(users).values({ email: uniqueEmail("rebuild") }).returning();
+    const mine = await createWorkspace(db, { name: `Rebuild ${crypto.randomBytes(3).toString("hex")}`, ownerId: owner!.id });
+    await setSandboxClock(db, mine.id, new Date("2026-03-04T15:00:00Z"));
+    await run("seed:history", "--workspace", mine.slug, "--months", "1", "--cases", "100");
+    const totals = async (workspaceId: string) =>
+      db
+        .select({ day: reportClosedDays.day, status: reportClosedDays.status, cohort: reportClosedDays.cohort, currency: reportClosedDays.currency, cases: reportClosedDays.cases })
+        .from(reportClosedDays)
+        .where(eq(reportClosedDays.workspaceId, workspaceId))
+        .orderBy(reportClosedDays.day, reportClosedDays.status, reportClosedDays.cohort, reportClosedDays.currency);
+    const kept = await totals(mine.id);
+    expect(kept.length).toBeGreaterThan(0);
+    await db.update(reportClosedDays).set({ cases: 999 }).where(eq(reportClosedDays.workspaceId, mine.id));
+
+    output = [];
+    await run("reports:rebuild", "--workspace", mine.slug);
+    expect(output).toEqual([expect.stringMatching(new RegExp(`^Rebuilt the report totals of "${mine.name}" \\(${mine.slug}\\) in \\d+\\.\\d s\\.$`))]);
+    expect(await totals(mine.id)).toEqual(kept);
   }, 60_000);
 });

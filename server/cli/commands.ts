@@ -7,6 +7,7 @@ import { caseStatuses, users, workspaces } from "@/server/db/schema";
 import { seedDemo } from "@/server/seed/demo";
 import { HISTORY_DEFAULTS, HISTORY_LIMITS, seedHistory, type SeedHistoryResult } from "@/server/seed/history";
 import { createWorkspace } from "@/server/queries/workspaces";
+import { rebuildReportDays } from "@/server/analytics/report-days";
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -203,6 +204,28 @@ export const commands: Record<string, Command> = {
         },
       });
       for (const line of historySummary(result, workspace, deps.appUrl)) deps.out(line);
+    },
+  },
+
+  "reports:rebuild": {
+    summary: "Recompute the reports' per-day totals from the recovery cases, attempts and emails (kept exact on every write; for repairs).",
+    usage: "reports:rebuild [--workspace <slug>]",
+    options: {
+      workspace: { type: "string", description: "only this workspace, by its address (the <slug> in /w/<slug>); default every workspace" },
+    },
+    async run(values, deps) {
+      const slug =
+        values.workspace === undefined ? null : check(z.string().trim().min(1, "--workspace cannot be empty"), values.workspace);
+      const db = await deps.db();
+      let workspace: { id: string; name: string } | null = null;
+      if (slug !== null) {
+        [workspace = null] = await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.slug, slug));
+        if (!workspace) throw new UsageError(`No workspace has the address "${slug}". Use the part after /w/ in the console's address.`);
+      }
+      const started = performance.now();
+      await rebuildReportDays(db, workspace?.id ?? null);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      deps.out(`Rebuilt the report totals of ${workspace ? `"${workspace.name}" (${slug})` : "every workspace"} in ${seconds} s.`);
     },
   },
 

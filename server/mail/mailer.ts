@@ -21,6 +21,8 @@ export type OutgoingEmail = {
   trackingId?: string | null;
   /** The mode of a dunning email (its cases'); null for mail that belongs to no case. */
   livemode?: boolean | null;
+  /** When a dunning email goes out on its workspace's clock (see outbox_messages.sent_at). */
+  sentAt?: Date | null;
 };
 
 /** `"Name" <address>` from the configured sender and a display name, safe for a header. */
@@ -78,6 +80,7 @@ export function createMailer(db: Db, transport: EmailTransport, from: string): M
           metadata: email.metadata ?? {},
           trackingId: email.trackingId ?? null,
           livemode: email.livemode ?? null,
+          sentAt: email.sentAt ?? null,
           status: transport.name === "outbox" ? "sent" : "sending",
         })
         .onConflictDoNothing({ target: outboxMessages.idempotencyKey })

@@ -43,6 +43,7 @@ function dunning(workspaceId: string, overrides: Partial<DunningEmail> = {}): Du
     workspaceId,
     threadId: "thread_1",
     livemode: false,
+    sentAt: new Date("2026-03-02T10:00:00Z"),
     idempotencyKey: key("email"),
     to: "ada@example.com",
     customerName: "Ada Lovelace",

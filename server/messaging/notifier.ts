@@ -48,6 +48,7 @@ export function createNotifier(deps: { db: Db; mailer: Mailer; /** Public addres
         text,
         trackingId,
         livemode: email.livemode,
+        sentAt: email.sentAt,
         metadata: {
           threadId: email.threadId,
           stepDay: String(email.step.day),

@@ -951,6 +951,7 @@ describe("getRecoveryCase difficulty", () => {
     ) => ({
       workspaceId: f.workspace.id,
       caseId,
+      livemode: false,
       source,
       outcome,
       declineCode: code,

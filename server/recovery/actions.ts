@@ -330,6 +330,7 @@ async function retry(deps: RecoveryDeps, action: ScheduledAction, loaded: Loaded
         providerRef: charge.providerRef,
         dedupeKey: `action:${action.id}`,
         at,
+        livemode: recoveryCase.livemode,
       })
       .onConflictDoNothing()
       .returning({ id: paymentAttempts.id });
@@ -433,6 +434,7 @@ async function sendEmail(deps: RecoveryDeps, action: ScheduledAction, at: Date):
     idempotencyKey: dunningMessageKey(action.idempotencyKey),
     threadId: action.threadId,
     livemode: lead.recoveryCase.livemode,
+    sentAt: at,
     to: customer.email,
     customerName: customer.name,
     locale: customer.locale,

@@ -75,6 +75,7 @@ export async function payCaseAfterCardUpdate(
         providerRef: charge.providerRef,
         dedupeKey: `card-update:${args.idempotencyKey}`,
         at,
+        livemode: recoveryCase.livemode,
       })
       .onConflictDoNothing();
     if (charge.outcome === "succeeded") {

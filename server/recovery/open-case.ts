@@ -80,7 +80,7 @@ export async function recordPaymentFailure(deps: RecoveryDeps, event: PaymentFai
       if (existing.status !== "open") {
         return { result: "ignored", reason: `The case is already ${existing.status}`, caseId: existing.id } as const;
       }
-      const recorded = await recordAttempt(tx, event, existing.id, classification, now);
+      const recorded = await recordAttempt(tx, event, existing, classification, now);
       if (!recorded) return { result: "ignored", reason: "This failure was already recorded", caseId: existing.id } as const;
       await applyNewDecline(tx, existing, classification, now, event.source === "provider_retry" ? "billing" : "reclaim");
       return { result: "updated", caseId: existing.id, threadId: existing.threadId, classification } as const;
@@ -144,7 +144,7 @@ export async function recordPaymentFailure(deps: RecoveryDeps, event: PaymentFai
       })
       .returning();
     if (!opened) throw new Error("The recovery case was not created");
-    await recordAttempt(tx, event, opened.id, classification, now);
+    await recordAttempt(tx, event, opened, classification, now);
 
     const amount = moneyLabel(invoice.amountDue, invoice.currency);
     await addTimeline(tx, {
@@ -311,12 +311,19 @@ async function upsertInvoice(tx: Executor, event: PaymentFailedEvent, customerId
 }
 
 /** Records the attempt once per event; false when this event was seen before. */
-async function recordAttempt(tx: Executor, event: PaymentFailedEvent, caseId: string, c: Classification, at: Date): Promise<boolean> {
+async function recordAttempt(
+  tx: Executor,
+  event: PaymentFailedEvent,
+  recoveryCase: Pick<RecoveryCase, "id" | "livemode">,
+  c: Classification,
+  at: Date,
+): Promise<boolean> {
   const rows = await tx
     .insert(paymentAttempts)
     .values({
       workspaceId: event.workspaceId,
-      caseId,
+      caseId: recoveryCase.id,
+      livemode: recoveryCase.livemode,
       source: event.source,
       outcome: "failed",
       declineCode: c.code,

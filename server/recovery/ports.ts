@@ -65,6 +65,8 @@ export type DunningEmail = {
   threadId: string;
   /** The mode of the thread's cases (live or sandbox), recorded on the outbox row for the reports. */
   livemode: boolean;
+  /** When it goes out, on the workspace's clock (a sandbox's test clock): the day the reports count it on. */
+  sentAt: Date;
   /** Same key, same email: a re-run action sends nothing new. */
   idempotencyKey: string;
   to: string;

@@ -1291,6 +1291,7 @@ class HistoryWriter {
         firstClickedAt: clicked ? new Date(email.clickAt!) : null,
         clickCount: clicked ? 1 : 0,
         createdAt: new Date(email.dueAt),
+        sentAt: new Date(email.dueAt),
       });
       if (opened || clicked) this.counts.emailsOpened++;
       if (clicked) this.counts.emailsClicked++;
@@ -1387,8 +1388,8 @@ class HistoryWriter {
     // Before the close, or up to the clock while open (as the open case's done actions are).
     const performed = (at: number) => (k.closedAt !== null ? at < k.closedAt : at <= nowMs);
     const amount = this.label(k.amount, customer.currency);
-    const attempt = (a: Omit<Insert<typeof paymentAttempts>, "workspaceId" | "caseId" | "at"> & { at: number }) =>
-      rows.attempts.push({ ...a, workspaceId, caseId: k.id, at: new Date(a.at) });
+    const attempt = (a: Omit<Insert<typeof paymentAttempts>, "workspaceId" | "caseId" | "at" | "livemode"> & { at: number }) =>
+      rows.attempts.push({ ...a, workspaceId, caseId: k.id, at: new Date(a.at), livemode: false });
 
     const attributed = k.via === "card_update" ? thread.attributedEmail : null;
     const times: number[] = [];

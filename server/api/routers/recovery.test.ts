@@ -406,6 +406,7 @@ describe("recovery list filters", () => {
     await database.db.insert(paymentAttempts).values([
       {
         workspaceId: seeded.ws.id,
+        livemode: false,
         caseId: ada!,
         source: "initial",
         outcome: "failed",
@@ -415,6 +416,7 @@ describe("recovery list filters", () => {
       },
       {
         workspaceId: seeded.ws.id,
+        livemode: false,
         caseId: ada!,
         source: "reclaim_retry",
         outcome: "failed",
@@ -424,6 +426,7 @@ describe("recovery list filters", () => {
       },
       {
         workspaceId: seeded.ws.id,
+        livemode: false,
         caseId: ada!,
         source: "reclaim_retry",
         outcome: "succeeded",

@@ -21,3 +21,4 @@ export * from "./sandbox-payment-methods";
 export * from "./sandbox-charges";
 export * from "./branding";
 export * from "./sandbox-customers";
+export * from "./report-days";

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { recoveryCases } from "./recovery-cases";
 import { workspaces } from "./workspaces";
 
@@ -27,11 +27,11 @@ export const paymentAttempts = pgTable(
     /** Provider-side dedupe: the same event or retry is recorded once. */
     dedupeKey: text("dedupe_key").notNull(),
     at: timestamp("at", { mode: "date", withTimezone: true }).notNull(),
+    /** Its case's mode (live or sandbox), kept on the attempt so the per-day report totals can be kept from the row alone. */
+    livemode: boolean("livemode").notNull(),
   },
   (t) => [
     uniqueIndex("payment_attempts_dedupe_idx").on(t.workspaceId, t.dedupeKey),
     index("payment_attempts_case_idx").on(t.caseId, t.at),
-    // Reports: a workspace's attempts in a period, with what the overview counts (an index-only scan).
-    index("payment_attempts_report_idx").on(t.workspaceId, t.at, t.source, t.outcome, t.caseId),
   ],
 );

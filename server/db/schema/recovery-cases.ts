@@ -73,8 +73,10 @@ export const recoveryCases = pgTable(
     index("recovery_cases_workspace_status_idx").on(t.workspaceId, t.status, t.openedAt),
     index("recovery_cases_thread_idx").on(t.threadId),
     // Reports: cases opened in a period, cases closed in a period, and the cases open now. The columns after the
-    // range are the ones the report queries read (overview.ts, lift.ts, journal.ts), so at a million cases they are
-    // answered by index-only scans instead of a heap visit per case (drizzle has no INCLUDE, hence key columns).
+    // range are the ones the case-level report queries read (the Analytics page, the exports, the newest closed
+    // cases), so at a million cases they are answered by index-only scans instead of a heap visit per case (drizzle
+    // has no INCLUDE, hence key columns). The period totals of the Overview and Reports pages come from the per-day
+    // totals (report-days.ts) instead.
     index("recovery_cases_report_opened_idx").on(
       t.workspaceId,
       t.livemode,
