@@ -26,12 +26,14 @@
  *   after now is open: open cases are all in the last five weeks, in the stage their age gives.
  * - payment attempts (about 2.5 a case): the failed renewal charge, Reclaim's retries (days 1 and 6,
  *   treatment, soft; requires_action for authentication declines), the provider's retry (day 4), and the successful charge that recovered the case (none for out-of-band payments),
- *   all while the case was open.
+ *   all while the case was open, each with its case's mode.
  * - dunning emails (treatment threads that may be contacted; days 0, 3, 7, 14, 21, 28 while the
  *   thread is open): outbox rows with the notifier's metadata (threadId…) and the cases' mode
  *   (livemode), opened 45% and clicked 12% (once those moments have passed), and their `email_sent`
  *   timeline entries (data.messageId), counted on the thread (emails_sent) as the email action does;
  *   a receipt per recovered thread; timeline entries for each failure and each closing.
+ * - the per-day report totals (server/db/schema/report-days.ts): not written here but by the
+ *   tables' own triggers, once per INSERT statement, as for any other writer.
  *
  * With `bulk` (the bench's own throwaway database only: never a shared one) the foreign keys,
  * unique constraints and indexes of the loaded tables are dropped first and recreated from their
@@ -75,6 +77,8 @@ const LOADED = [
   "outbox_messages",
   "timeline_events",
 ] as const;
+
+const REPORT_DAY_TABLES = ["report_opened_days", "report_closed_days", "report_attempt_days", "report_email_days"] as const;
 
 /** postgres-js returns an array, PGlite an object with `rows`. */
 function rowsOf<T>(result: unknown): T[] {
@@ -412,7 +416,8 @@ export async function generateReportData(db: Db, options: ReportDataOptions): Pr
   }
 
   // Vacuum as well in bulk mode: sets the visibility map (index-only scans) and hint bits, as autovacuum would have on a real table.
-  const analyzed = [...LOADED, "workspaces", "sequences", "sequence_versions"].join(", ");
+  // The per-day report totals are filled by the tables' triggers during the load (report-days.ts).
+  const analyzed = [...LOADED, "workspaces", "sequences", "sequence_versions", ...REPORT_DAY_TABLES].join(", ");
   await run(options.bulk ? "vacuum analyze" : "analyze", [options.bulk ? `vacuum analyze ${analyzed}` : `analyze ${analyzed}`]);
 
   const counts = await one<{ name: string; n: number }>(
