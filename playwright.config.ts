@@ -55,6 +55,7 @@ export default defineConfig({
       DATABASE_URL: "",
       RESEND_API_KEY: "",
       AUTH_SECRET: "e2e-only-secret-0123456789abcdef0123456789",
+      RECLAIM_ENCRYPTION_KEY: "ZTJlLW9ubHkta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=",
       APP_URL: baseURL,
       DEV_MAILBOX: "true",
       RECLAIM_SEED_DEMO: "true",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv, type LoadEnvOptions } from "@/server/env";
 
 const SECRET = "0123456789abcdef0123456789abcdef"; // 32 characters
+const KEY = Buffer.alloc(32, 1).toString("base64"); // RECLAIM_ENCRYPTION_KEY: 32 bytes in base64
 
 /** Runs parseEnv expecting it to refuse, and returns the EnvError. */
 function envError(source: Record<string, string | undefined>, options?: LoadEnvOptions): EnvError {
@@ -141,7 +142,7 @@ describe("parseEnv rejects malformed values, naming the variable", () => {
 
 describe("AUTH_SECRET", () => {
   it("is required in production for a server that takes traffic", () => {
-    const error = envError({ NODE_ENV: "production" }, { runtime: true });
+    const error = envError({ NODE_ENV: "production", RECLAIM_ENCRYPTION_KEY: KEY }, { runtime: true });
     expect(variables(error)).toEqual(["AUTH_SECRET"]);
     expect(error.message).toMatch(/AUTH_SECRET: is required in production/);
     expect(error.message).toContain("openssl rand -base64 32");
@@ -158,7 +159,46 @@ describe("AUTH_SECRET", () => {
   });
 
   it("satisfies the production requirement when set", () => {
-    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: SECRET }, { runtime: true }).AUTH_SECRET).toBe(SECRET);
+    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: SECRET, RECLAIM_ENCRYPTION_KEY: KEY }, { runtime: true }).AUTH_SECRET).toBe(SECRET);
+  });
+});
+
+describe("RECLAIM_ENCRYPTION_KEY", () => {
+  it("is required in production for a server that takes traffic, with how to make one", () => {
+    const error = envError({ NODE_ENV: "production", AUTH_SECRET: SECRET }, { runtime: true });
+    expect(variables(error)).toEqual(["RECLAIM_ENCRYPTION_KEY"]);
+    expect(error.message).toMatch(/RECLAIM_ENCRYPTION_KEY: is required in production.*openssl rand -base64 32/);
+  });
+
+  it("must be 32 bytes in base64", () => {
+    for (const bad of ["short", Buffer.alloc(16).toString("base64"), Buffer.alloc(33).toString("base64"), "not base64 at all!!"]) {
+      const error = envError({ RECLAIM_ENCRYPTION_KEY: bad });
+      expect(variables(error)).toEqual(["RECLAIM_ENCRYPTION_KEY"]);
+      expect(error.message).toContain("must be 32 random bytes in base64");
+    }
+    expect(parseEnv({ RECLAIM_ENCRYPTION_KEY: KEY }).RECLAIM_ENCRYPTION_KEY).toBe(KEY);
+  });
+});
+
+describe("Stripe", () => {
+  const connect = {
+    STRIPE_SECRET_KEY: "sk_live_platform123",
+    STRIPE_PUBLISHABLE_KEY: "pk_live_platform123",
+    STRIPE_CONNECT_CLIENT_ID: "ca_platform123",
+    STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_platform123",
+  };
+
+  it("offers Connect only when all four platform variables are set, and names the missing ones", () => {
+    expect(parseEnv({}).stripeConnect).toBe(false);
+    expect(parseEnv(connect).stripeConnect).toBe(true);
+    const error = envError({ STRIPE_SECRET_KEY: connect.STRIPE_SECRET_KEY, STRIPE_CONNECT_CLIENT_ID: connect.STRIPE_CONNECT_CLIENT_ID });
+    expect(new Set(variables(error))).toEqual(new Set(["STRIPE_PUBLISHABLE_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET"]));
+    expect(error.message).toMatch(/STRIPE_PUBLISHABLE_KEY: is required for Stripe Connect, since STRIPE_SECRET_KEY, STRIPE_CONNECT_CLIENT_ID are set/);
+  });
+
+  it("checks the shape of each key", () => {
+    const error = envError({ STRIPE_SECRET_KEY: "pk_live_x", STRIPE_PUBLISHABLE_KEY: "sk_live_x", STRIPE_CONNECT_CLIENT_ID: "client", STRIPE_CONNECT_WEBHOOK_SECRET: "secret", STRIPE_API_URL: "ftp://x" });
+    expect(new Set(variables(error))).toEqual(new Set(["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_CONNECT_CLIENT_ID", "STRIPE_CONNECT_WEBHOOK_SECRET", "STRIPE_API_URL"]));
   });
 });
 
@@ -170,12 +210,12 @@ describe("EMAIL_FROM with Resend", () => {
   });
 
   it("is reported together with a missing production AUTH_SECRET", () => {
-    const error = envError({ NODE_ENV: "production", RESEND_API_KEY: "re_123" }, { runtime: true });
+    const error = envError({ NODE_ENV: "production", RESEND_API_KEY: "re_123", RECLAIM_ENCRYPTION_KEY: KEY }, { runtime: true });
     expect(new Set(variables(error))).toEqual(new Set(["AUTH_SECRET", "EMAIL_FROM"]));
   });
 
   it("is not required for the sandbox outbox", () => {
-    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: SECRET }, { runtime: true }).emailTransport).toBe("outbox");
+    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: SECRET, RECLAIM_ENCRYPTION_KEY: KEY }, { runtime: true }).emailTransport).toBe("outbox");
   });
 });
 
@@ -216,7 +256,7 @@ describe("empty values are treated as unset", () => {
   });
 
   it("counts an empty AUTH_SECRET as missing in production", () => {
-    const error = envError({ NODE_ENV: "production", AUTH_SECRET: "" }, { runtime: true });
+    const error = envError({ NODE_ENV: "production", AUTH_SECRET: "", RECLAIM_ENCRYPTION_KEY: KEY }, { runtime: true });
     expect(variables(error)).toEqual(["AUTH_SECRET"]);
     expect(error.problems[0]!.message).toMatch(/is required in production/);
   });

@@ -68,6 +68,26 @@ export const envSchema = z.object({
   /** Run the local scheduler loop inside the web server (on by default); off when separate `worker` processes run it. */
   RECLAIM_EMBEDDED_WORKER: booleanFlag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** Seals merchants' secrets at rest (Stripe keys and tokens, webhook secrets). Required in production. */
+  RECLAIM_ENCRYPTION_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim(), "base64").length === 32, {
+        message: "must be 32 random bytes in base64 (generate with: openssl rand -base64 32)",
+      })
+      .optional(),
+  ),
+  /** Stripe Connect (a platform deployment): the platform's secret key, used for OAuth and for acting on connected accounts. */
+  STRIPE_SECRET_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^(sk|rk)_(live|test)_\w+$/, "must be a Stripe secret key (sk_live_… or sk_test_…)").optional()),
+  /** Stripe Connect: the platform's publishable key, for Stripe Elements on connected accounts. */
+  STRIPE_PUBLISHABLE_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^pk_(live|test)_\w+$/, "must be a Stripe publishable key (pk_live_… or pk_test_…)").optional()),
+  /** Stripe Connect: the platform's OAuth client id (Dashboard → Connect → Settings). */
+  STRIPE_CONNECT_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().regex(/^ca_\w+$/, "must be a Connect client id (ca_…)").optional()),
+  /** Stripe Connect: the signing secret of the platform's Connect webhook endpoint (events of every connected account). */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().regex(/^whsec_\w+$/, "must be a webhook signing secret (whsec_…)").optional()),
+  /** Another address for Stripe's API (and its Connect OAuth): tests point it at a local server. */
+  STRIPE_API_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://127.0.0.1:12111" }).optional()),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -76,6 +96,8 @@ export type Env = z.infer<typeof envSchema> & {
   devMailbox: boolean;
   seedDemo: boolean;
   embeddedWorker: boolean;
+  /** Stripe Connect OAuth is offered (all four platform variables are set). */
+  stripeConnect: boolean;
 };
 
 export class EnvError extends Error {
@@ -131,6 +153,19 @@ export function parseEnv(source: Record<string, string | undefined>, options: Lo
       problems.push({ variable: "INNGEST_DEV", message: "must not be set in production: dev mode accepts unsigned calls. Remove it." });
     }
   }
+  if (options.runtime && data.NODE_ENV === "production" && !data.RECLAIM_ENCRYPTION_KEY) {
+    problems.push({
+      variable: "RECLAIM_ENCRYPTION_KEY",
+      message: "is required in production: it seals merchants' Stripe keys and webhook secrets (generate one with: openssl rand -base64 32, and keep it: secrets sealed with it cannot be read without it)",
+    });
+  }
+  const connect = ["STRIPE_SECRET_KEY", "STRIPE_CONNECT_CLIENT_ID", "STRIPE_PUBLISHABLE_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET"] as const;
+  const connectSet = connect.filter((name) => data[name] !== undefined);
+  if (connectSet.length > 0 && connectSet.length < connect.length) {
+    for (const name of connect.filter((n) => data[n] === undefined)) {
+      problems.push({ variable: name, message: `is required for Stripe Connect, since ${connectSet.join(", ")} ${connectSet.length === 1 ? "is" : "are"} set (set all four, or none to connect with pasted API keys only)` });
+    }
+  }
   if (data.RESEND_API_KEY && emptyToUndefined(source.EMAIL_FROM) === undefined) {
     problems.push({
       variable: "EMAIL_FROM",
@@ -147,6 +182,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: Lo
     devMailbox: data.DEV_MAILBOX ?? (!isProduction && !data.RESEND_API_KEY),
     seedDemo: data.RECLAIM_SEED_DEMO ?? data.NODE_ENV === "development",
     embeddedWorker: data.SCHEDULER_DRIVER === "local" && (data.RECLAIM_EMBEDDED_WORKER ?? data.NODE_ENV !== "test"),
+    stripeConnect: connectSet.length === connect.length,
   };
 }
 

@@ -37,13 +37,12 @@ export async function startServer(): Promise<void> {
   }
   let stopDriver = async () => {};
   if (config.embeddedWorker) {
-    const { getRecoveryDeps, setLocalDriverWake } = await import("@/server/runtime");
-    const { createLocalDriver } = await import("@/server/scheduler/local-driver");
-    const driver = createLocalDriver(await getRecoveryDeps());
+    const { createAppLocalDriver, setLocalDriverWake } = await import("@/server/runtime");
+    const driver = await createAppLocalDriver();
     driver.start();
     setLocalDriverWake(driver.wake);
     stopDriver = () => driver.stop();
-    lines.push("  Scheduler: built-in (due retries and emails run in this process)");
+    lines.push("  Scheduler: built-in (due retries, emails and Stripe events run in this process)");
   } else {
     lines.push(`  Scheduler: ${config.SCHEDULER_DRIVER === "inngest" ? "Inngest (served at /api/inngest)" : "separate worker processes (npm run worker)"}`);
   }

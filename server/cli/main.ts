@@ -12,9 +12,8 @@ async function main(): Promise<number> {
       appUrl: config.APP_URL,
       out: (line) => console.log(line),
       worker: async () => {
-        const { getRecoveryDeps } = await import("@/server/runtime");
-        const { createLocalDriver } = await import("@/server/scheduler/local-driver");
-        const driver = createLocalDriver(await getRecoveryDeps());
+        const { createAppLocalDriver } = await import("@/server/runtime");
+        const driver = await createAppLocalDriver();
         driver.start();
         await new Promise<void>((resolve) => {
           process.once("SIGINT", resolve);

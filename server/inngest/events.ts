@@ -31,5 +31,8 @@ export const cardUpdated = eventType("reclaim/card.updated", {
   }),
 });
 
+/** A Stripe webhook event was stored (webhook_events): process it. */
+export const stripeEventReceived = eventType("reclaim/stripe.event.received", { schema: z.object({ eventId: id }) });
+
 export type ThreadPlannedData = z.infer<typeof threadRef>;
 export type CardUpdatedData = z.infer<typeof cardUpdated.schema>;

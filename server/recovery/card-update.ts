@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { cardUpdateLinks, customers, invoices, type CardUpdateLink, paymentAttempts, recoveryCases, scheduledActions, sequenceVersions, subscriptions } from "@/server/db/schema";
 import { resolveCardUpdateLink, resolveCardUpdateLinkById, type LinkState } from "./card-update-links";
 import { markCaseRecovered, sendReceipts, type RecoveredCase } from "./close";
@@ -211,13 +211,7 @@ async function chargeWithNewCard(
 ): Promise<CardUpdateResult> {
   const { link } = args;
   const at = await workspaceNow(deps, link.workspaceId);
-  const open = await deps.db
-    .select({ caseId: recoveryCases.id, subscriptionExternalId: subscriptions.externalId })
-    .from(recoveryCases)
-    .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
-    .leftJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
-    .where(and(eq(recoveryCases.threadId, link.threadId), eq(recoveryCases.status, "open")))
-    .orderBy(asc(recoveryCases.openedAt));
+  const open = await openCasesOfThread(deps, link.threadId);
 
   const billing = await deps.billing(link.workspaceId);
   await billing.setDefaultPaymentMethod({
@@ -237,29 +231,129 @@ async function chargeWithNewCard(
     dedupeKey: `card-updated:${link.id}:${args.paymentMethodRef}`,
   });
 
-  const attribution: CardUpdateAttribution = { linkId: link.id, emailDay: link.emailDay, messageKey: link.messageKey, via: "card_update" };
-  const outcomes = await Promise.all(
-    open.map((o) =>
-      payCaseAfterCardUpdate(deps, {
-        caseId: o.caseId,
-        attribution,
-        idempotencyKey: `card-update:${link.id}:${args.paymentMethodRef}:${o.caseId}`,
-      }),
-    ),
-  );
-  const recovered = outcomes.map((o) => o.recovered).filter((r): r is RecoveredCase => r !== null);
-  if (recovered.length > 0) {
-    await sendReceipts(deps, recovered, at, `receipt:card-update:${link.id}:${args.paymentMethodRef}`, args.paymentMethodLabel);
-  }
-  const settled = outcomes.every((o) => o.result.outcome === "paid" || o.result.outcome === "already_settled");
-  if (settled) {
+  const outcomes = await chargeOpenCases(deps, {
+    workspaceId: link.workspaceId,
+    threadId: link.threadId,
+    caseIds: open.map((o) => o.caseId),
+    attribution: { linkId: link.id, emailDay: link.emailDay, messageKey: link.messageKey, via: "card_update" },
+    keyPrefix: `card-update:${link.id}:${args.paymentMethodRef}`,
+    at,
+    paymentMethodLabel: args.paymentMethodLabel,
+  });
+  if (outcomes.settled) {
     await deps.db.update(cardUpdateLinks).set({ usedAt: at }).where(and(eq(cardUpdateLinks.id, link.id), isNull(cardUpdateLinks.usedAt)));
-    await deps.hooks.threadClosed({ workspaceId: link.workspaceId, threadId: link.threadId });
   }
   deps.logger.info("Card update completed", {
     linkId: link.id,
-    invoices: outcomes.length,
-    paid: outcomes.filter((o) => o.result.outcome === "paid").length,
+    invoices: outcomes.results.length,
+    paid: outcomes.results.filter((o) => o.outcome === "paid").length,
   });
-  return { state: "completed", invoices: outcomes.map((o) => o.result) };
+  return { state: "completed", invoices: outcomes.results };
+}
+
+/** The open cases of a customer's thread, oldest first, with their subscriptions. */
+async function openCasesOfThread(deps: RecoveryDeps, threadId: string) {
+  return deps.db
+    .select({ caseId: recoveryCases.id, subscriptionExternalId: subscriptions.externalId })
+    .from(recoveryCases)
+    .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
+    .leftJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
+    .where(and(eq(recoveryCases.threadId, threadId), eq(recoveryCases.status, "open")))
+    .orderBy(asc(recoveryCases.openedAt));
+}
+
+/**
+ * Charges each of the cases' invoices at once (one idempotent charge each, keyed from `keyPrefix`),
+ * sends one receipt for what was paid, and tells the scheduler when the thread is settled.
+ */
+async function chargeOpenCases(
+  deps: RecoveryDeps,
+  args: {
+    workspaceId: string;
+    threadId: string;
+    caseIds: string[];
+    attribution: CardUpdateAttribution;
+    keyPrefix: string;
+    at: Date;
+    paymentMethodLabel: string | null;
+  },
+): Promise<{ results: InvoicePaymentResult[]; settled: boolean }> {
+  const outcomes = await Promise.all(
+    args.caseIds.map((caseId) =>
+      payCaseAfterCardUpdate(deps, { caseId, attribution: args.attribution, idempotencyKey: `${args.keyPrefix}:${caseId}` }),
+    ),
+  );
+  const recovered = outcomes.map((o) => o.recovered).filter((r): r is RecoveredCase => r !== null);
+  if (recovered.length > 0) await sendReceipts(deps, recovered, args.at, `receipt:${args.keyPrefix}`, args.paymentMethodLabel);
+  const settled = outcomes.every((o) => o.result.outcome === "paid" || o.result.outcome === "already_settled");
+  if (settled) await deps.hooks.threadClosed({ workspaceId: args.workspaceId, threadId: args.threadId });
+  return { results: outcomes.map((o) => o.result), settled };
+}
+
+/**
+ * The customer's card on file changed outside Reclaim's card-update page: the card network updated
+ * it (Stripe's card account updater: the same payment method with a new number or expiry, `via`
+ * card_updater), or the customer or merchant set another default card at the provider (`via`
+ * card_update). A hard decline on the old card may not hold any more, so every open invoice of the
+ * customer is charged again at once, before anything else is sent (the outreach waits on the
+ * outcome: a paid invoice cancels the messages, a new decline re-plans by its own kind), and a
+ * recovery is credited to `via`. Idempotent per event.
+ */
+export async function recordCardChanged(
+  deps: RecoveryDeps,
+  args: {
+    workspaceId: string;
+    provider: "sandbox" | "stripe";
+    customerExternalId: string;
+    eventKey: string;
+    paymentMethodLabel: string;
+    via: "card_update" | "card_updater";
+  },
+): Promise<{ results: InvoicePaymentResult[] }> {
+  const cases = await deps.db
+    .select({ caseId: recoveryCases.id, threadId: recoveryCases.threadId })
+    .from(recoveryCases)
+    .innerJoin(customers, eq(customers.id, recoveryCases.customerId))
+    .where(
+      and(
+        eq(customers.workspaceId, args.workspaceId),
+        eq(customers.provider, args.provider),
+        eq(customers.externalId, args.customerExternalId),
+        eq(recoveryCases.status, "open"),
+      ),
+    )
+    .orderBy(asc(recoveryCases.openedAt));
+  if (cases.length === 0) return { results: [] };
+  const at = await workspaceNow(deps, args.workspaceId);
+  const results: InvoicePaymentResult[] = [];
+  for (const threadId of [...new Set(cases.map((c) => c.threadId))]) {
+    const caseIds = cases.filter((c) => c.threadId === threadId).map((c) => c.caseId);
+    if (args.via === "card_updater") {
+      await deps.db.update(recoveryCases).set({ cardUpdaterResult: "updated" }).where(inArray(recoveryCases.id, caseIds));
+    }
+    const what =
+      args.via === "card_updater"
+        ? `The card network updated the customer's card on file (${args.paymentMethodLabel}).`
+        : `A new default card was set for the customer at the billing provider (${args.paymentMethodLabel}).`;
+    await addTimeline(deps.db, {
+      workspaceId: args.workspaceId,
+      threadId,
+      at,
+      actor: "billing",
+      kind: args.via === "card_updater" ? "card_updater" : "card_updated",
+      summary: `${what} Charging ${caseIds.length} open ${caseIds.length === 1 ? "invoice" : "invoices"} again now.`,
+      dedupeKey: `card-changed:${args.eventKey}:${threadId}`,
+    });
+    const outcome = await chargeOpenCases(deps, {
+      workspaceId: args.workspaceId,
+      threadId,
+      caseIds,
+      attribution: { linkId: null, emailDay: null, messageKey: null, via: args.via },
+      keyPrefix: `card-changed:${args.eventKey}`,
+      at,
+      paymentMethodLabel: args.paymentMethodLabel,
+    });
+    results.push(...outcome.results);
+  }
+  return { results };
 }

@@ -175,3 +175,70 @@ export async function sendReceipts(
     dedupeKey: `timeline:${idempotencyKey}`,
   });
 }
+
+/**
+ * The billing provider closed an invoice without payment (voided it, or the merchant marked it
+ * uncollectible there), or the subscription behind open invoices was canceled: their open cases
+ * close (`cancelled` for a voided invoice or a canceled subscription, `lost` for an uncollectible
+ * invoice), their pending actions are cancelled so no retry or message follows, and the thread
+ * closes when nothing is left open. Idempotent: cases already closed are left as they are.
+ */
+export async function recordClosedByProvider(
+  deps: RecoveryDeps,
+  args: {
+    workspaceId: string;
+    provider: "sandbox" | "stripe";
+    /** The invoice closed, or every open invoice of the subscription. */
+    target: { invoiceExternalId: string } | { subscriptionExternalId: string };
+    status: "cancelled" | "lost";
+    /** For the timeline: what happened at the provider. */
+    reason: string;
+    at?: Date;
+  },
+): Promise<{ closed: string[] }> {
+  const at = args.at ?? (await workspaceNow(deps, args.workspaceId));
+  const invoiceStatus = args.status === "lost" ? ("uncollectible" as const) : ("void" as const);
+  const scope =
+    "invoiceExternalId" in args.target
+      ? eq(invoices.externalId, args.target.invoiceExternalId)
+      : sql`${invoices.subscriptionId} in (select ${subscriptions.id} from ${subscriptions} where ${subscriptions.workspaceId} = ${args.workspaceId} and ${subscriptions.provider} = ${args.provider} and ${subscriptions.externalId} = ${args.target.subscriptionExternalId})`;
+  const open = await deps.db
+    .select({ caseId: recoveryCases.id, threadId: recoveryCases.threadId, invoiceId: invoices.id, amount: recoveryCases.amount, currency: recoveryCases.currency })
+    .from(recoveryCases)
+    .innerJoin(invoices, eq(invoices.id, recoveryCases.invoiceId))
+    .where(and(eq(invoices.workspaceId, args.workspaceId), eq(invoices.provider, args.provider), scope, eq(recoveryCases.status, "open")));
+  const closed: string[] = [];
+  const threadsClosed = new Set<string>();
+  for (const c of open) {
+    const done = await deps.db.transaction(async (tx) => {
+      await lockThreadOfCase(tx, c.caseId);
+      const [row] = await tx
+        .update(recoveryCases)
+        .set({ status: args.status, closedAt: at })
+        .where(and(eq(recoveryCases.id, c.caseId), eq(recoveryCases.status, "open")))
+        .returning({ id: recoveryCases.id });
+      if (!row) return null;
+      if ("invoiceExternalId" in args.target) await tx.update(invoices).set({ status: invoiceStatus }).where(eq(invoices.id, c.invoiceId));
+      await tx
+        .update(scheduledActions)
+        .set({ status: "cancelled", completedAt: at, lastError: args.reason })
+        .where(and(eq(scheduledActions.caseId, c.caseId), eq(scheduledActions.status, "pending")));
+      await addTimeline(tx, {
+        workspaceId: args.workspaceId,
+        threadId: c.threadId,
+        caseId: c.caseId,
+        at,
+        actor: "billing",
+        kind: "closed_by_provider",
+        summary: `${args.reason} The case of ${moneyLabel(c.amount, c.currency)} is closed as ${args.status}: no further retry or message.`,
+        outcome: args.status,
+      });
+      return (await closeThreadIfDone(tx, c.threadId, at)) ? c.threadId : "";
+    });
+    if (done === null) continue;
+    closed.push(c.caseId);
+    if (done) threadsClosed.add(done);
+  }
+  for (const threadId of threadsClosed) await deps.hooks.threadClosed({ workspaceId: args.workspaceId, threadId });
+  return { closed };
+}

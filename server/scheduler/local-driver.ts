@@ -21,6 +21,12 @@ export type LocalDriverOptions = {
    * The bench swaps it to measure the driver's own machinery.
    */
   perform?: (deps: RecoveryDeps, action: ScheduledAction, at: Date) => Promise<ActionResult>;
+  /**
+   * Other queued work run at the start of every round (the billing provider's webhook events:
+   * server/billing/stripe/process.ts); returns how many items it took, so a full batch runs the next
+   * round at once. Its failure is logged and does not stop the actions.
+   */
+  sideWork?: () => Promise<number>;
 };
 
 export type LocalDriver = {
@@ -56,8 +62,14 @@ export function createLocalDriver(deps: RecoveryDeps, options: LocalDriverOption
   let wakeRequested = false;
 
   async function tick(): Promise<number> {
+    const side = options.sideWork
+      ? await options.sideWork().catch((error: unknown) => {
+          deps.logger.error("Queued webhook events could not be processed this round", { error: error instanceof Error ? error.message : String(error) });
+          return 0;
+        })
+      : 0;
     const claimed = await claimDueWithClocks(deps, batchSize);
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) return side;
     const completions = completionBuffer(deps, completeWithinMs);
     let index = 0;
     const workers = Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
@@ -73,7 +85,7 @@ export function createLocalDriver(deps: RecoveryDeps, options: LocalDriverOption
     await completions.flush();
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
-    return claimed.length;
+    return Math.max(claimed.length, side);
   }
 
   function schedule(delay: number) {

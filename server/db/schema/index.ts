@@ -22,3 +22,5 @@ export * from "./sandbox-charges";
 export * from "./branding";
 export * from "./sandbox-customers";
 export * from "./report-days";
+export * from "./billing-connections";
+export * from "./webhook-events";
