@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { createSandboxProvider } from "@/server/billing/sandbox/provider";
 import { getConnection, stripeProviderFor, type StripePlatform } from "@/server/billing/stripe/connections";
 import { processDueWebhookEvents, type StripeRuntime } from "@/server/billing/stripe/process";
+import { scanDueConnections } from "@/server/billing/stripe/scan";
 import type { StripeBillingProvider } from "@/server/billing/stripe/provider";
 import { getDb } from "@/server/db";
 import { workspaces } from "@/server/db/schema";
@@ -53,10 +54,23 @@ export async function getStripeRuntime(): Promise<StripeRuntime> {
   return { deps: await getRecoveryDeps(), secretKey: getSecretKey(), platform: stripePlatform() };
 }
 
-/** The local scheduler as the app runs it: due actions, and the Stripe webhook events waiting to be processed, each round. */
+/**
+ * The local scheduler as the app runs it: due actions and the Stripe webhook events waiting to be
+ * processed, each round; once a minute, a look for live Stripe accounts due an overdue-invoice scan.
+ */
 export async function createAppLocalDriver(): Promise<LocalDriver> {
   const stripe = await getStripeRuntime();
-  return createLocalDriver(stripe.deps, { sideWork: () => processDueWebhookEvents(stripe) });
+  let lastScanCheck = 0;
+  return createLocalDriver(stripe.deps, {
+    sideWork: async () => {
+      const events = await processDueWebhookEvents(stripe);
+      if (Date.now() - lastScanCheck >= 60_000) {
+        lastScanCheck = Date.now();
+        await scanDueConnections(stripe);
+      }
+      return events;
+    },
+  });
 }
 
 /** Wakes the embedded scheduler loop (a webhook event or a case waits), when this process runs one. */

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./trpc";
 import { analyticsRouter } from "./routers/analytics";
+import { billingRouter } from "./routers/billing";
 import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
 import { overviewRouter } from "./routers/overview";
@@ -19,6 +20,7 @@ export const appRouter = router({
   overview: overviewRouter,
   analytics: analyticsRouter,
   reports: reportsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

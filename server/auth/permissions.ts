@@ -8,6 +8,7 @@ export const capabilities = {
   "workspace.read": ["owner", "admin", "finance", "viewer"],
   "reports.export": ["owner", "admin", "finance"],
   "workspace.manage": ["owner", "admin"],
+  "billing.manage": ["owner", "admin"],
   "team.manage": ["owner", "admin"],
   "workspace.delete": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { saveSandboxCard } from "@/server/billing/sandbox/simulate";
+import { finishLiveCardUpdate, startLiveCardUpdate, type LiveCardSession } from "@/server/billing/stripe/card-update-page";
 import { completeCardUpdate, type InvoicePaymentResult } from "@/server/recovery/card-update";
 import { resolveCardUpdateLink } from "@/server/recovery/card-update-links";
 import { workspaceNow } from "@/server/recovery/context";
@@ -66,8 +67,8 @@ export async function updateCard(_prev: CardFormState, form: FormData): Promise<
       return { status: "link", state: resolved.state === "valid" ? "not_found" : resolved.state };
     }
     if (resolved.workspace.mode !== "sandbox") {
-      // Live workspaces take cards through Stripe's Payment Element, never through this form.
-      return { status: "error", message: "Card updates are not available on this page yet. Contact the company that sent you the link." };
+      // Live workspaces take cards through Stripe's Payment Element (finishStripeCardUpdate), never through this form.
+      return { status: "error", message: "This page takes cards through Stripe's secure form. Reload the page." };
     }
 
     const saved = await saveSandboxCard(deps, {
@@ -93,6 +94,42 @@ export async function updateCard(_prev: CardFormState, form: FormData): Promise<
   } catch (error) {
     // The error only: the form (with the card number) is never logged.
     console.error("[card-update] updating a card through a link failed:", error instanceof Error ? (error.stack ?? error.message) : error);
+    return { status: "error", message: SOMETHING_WENT_WRONG };
+  }
+}
+
+const liveToken = text(200);
+const attemptId = z.string().regex(/^[\w-]{8,64}$/).catch("invalid-attempt");
+const setupIntentId = text(255);
+
+/** A live workspace's card form: a SetupIntent on the merchant's Stripe account for Stripe's Payment Element. */
+export async function startStripeCardUpdate(token: string, attempt: string): Promise<LiveCardSession | { ok: false; reason: "error"; message: string }> {
+  try {
+    return await startLiveCardUpdate(await getRecoveryDeps(), { token: liveToken.parse(token), attemptId: attemptId.parse(attempt) });
+  } catch (error) {
+    console.error("[card-update] starting a Stripe card update failed:", error instanceof Error ? (error.stack ?? error.message) : error);
+    return { ok: false, reason: "error", message: "The secure card form could not be prepared. Reload the page in a minute." };
+  }
+}
+
+/**
+ * After Stripe's Payment Element confirmed the SetupIntent in the browser: the outcome is read from
+ * Stripe, then every open invoice is charged once with the new card (idempotently, as above).
+ */
+export async function finishStripeCardUpdate(token: string, setupIntent: string): Promise<CardFormState> {
+  try {
+    const deps = await getRecoveryDeps();
+    const outcome = await finishLiveCardUpdate(deps, { token: liveToken.parse(token), setupIntentId: setupIntentId.parse(setupIntent) });
+    if (!outcome.ok) return outcome.reason === "link" ? { status: "link", state: outcome.state } : { status: "error", message: outcome.message };
+    if (outcome.result.state === "busy") {
+      return { status: "error", message: "Your card update is already being processed. Wait a moment, then reload this page." };
+    }
+    if (outcome.result.state !== "completed") return { status: "link", state: outcome.result.state };
+    const resolved = await resolveCardUpdateLink(deps.db, liveToken.parse(token), (workspaceId) => workspaceNow(deps, workspaceId));
+    const locale = safeLocale(resolved.customer?.locale ?? "en-US");
+    return { status: "completed", cardLabel: outcome.cardLabel, invoices: outcome.result.invoices.map((r) => toOutcome(r, locale)) };
+  } catch (error) {
+    console.error("[card-update] finishing a Stripe card update failed:", error instanceof Error ? (error.stack ?? error.message) : error);
     return { status: "error", message: SOMETHING_WENT_WRONG };
   }
 }

@@ -219,7 +219,7 @@ const outcomeBadge: Record<InvoiceOutcome["outcome"], { label: string; className
   requires_action: { label: "Needs your confirmation", className: "bg-amber-50 text-amber-900 ring-amber-200" },
 };
 
-function CardUpdated({
+export function CardUpdated({
   merchant,
   cardLabel,
   invoices,

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { testCards } from "@/server/billing/sandbox/test-cards";
 import { SandboxCardForm } from "./card-update-form";
-import { ContactLine, HostedFrame, LinkStatus, Panel } from "./hosted-ui";
+import { HostedFrame, LinkStatus } from "./hosted-ui";
 import { loadCardUpdatePage, type CardUpdatePageData } from "./load";
 import { StripeCardForm } from "./stripe-card-form";
 
@@ -47,13 +47,9 @@ export default async function CardUpdatePage({ params }: Props) {
           {summary}
         </SandboxCardForm>
       ) : (
-        <Panel>
+        <StripeCardForm token={token} merchant={data.merchant} submitLabel={submitLabel(data)}>
           {summary}
-          <StripeCardForm />
-          <div className="mt-5">
-            <ContactLine merchant={data.merchant} purpose="To update your card in the meantime" />
-          </div>
-        </Panel>
+        </StripeCardForm>
       )}
     </HostedFrame>
   );

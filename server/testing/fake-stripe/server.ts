@@ -152,6 +152,11 @@ export class FakeStripe {
     this.faults.push({ status, remaining: count, path });
   }
 
+  /** Forgets the faults not used up yet. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Requests to paths matching `resource` are refused with 403, as for a restricted key without that permission. */
   deny(resource: RegExp, permission: string): void {
     this.denied.push({ resource, permission });
@@ -453,7 +458,8 @@ export class FakeStripe {
     } catch (error) {
       if (!(error instanceof StripeHttpError)) throw error;
       status = error.status;
-      response = { error: error.error };
+      // OAuth errors are top level ({ error: "invalid_grant", error_description }), API errors under `error`.
+      response = request.path.startsWith("/oauth/") ? error.error : { error: error.error };
     }
     if (replayKey && status < 500) this.idempotent.set(replayKey, { body: `${request.path}?${raw}`, status, response });
     send(status, response);
@@ -483,12 +489,13 @@ export class FakeStripe {
     if (v !== "v1" || !resource) throw new StripeHttpError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${r.method}: ${r.path}).` });
 
     switch (resource) {
+      case "accounts":
       case "account": {
         if (!this.options.account) {
           throw new StripeHttpError(403, { type: "invalid_request_error", message: "The provided key does not have the required permissions for this endpoint. Having the 'rak_accounts_kyc_basic_read' permission would allow this request to continue." });
         }
         const account = clone(fixtures.account) as Json;
-        Object.assign(account, { id: this.options.account.id, settings: { ...(account.settings as Json), dashboard: { display_name: this.options.account.name, timezone: "Etc/UTC" } } });
+        Object.assign(account, { id: resource === "accounts" && id ? id : this.options.account.id, settings: { ...(account.settings as Json), dashboard: { display_name: this.options.account.name, timezone: "Etc/UTC" } } });
         return account;
       }
       case "invoices": {

@@ -1,5 +1,6 @@
 import { cron } from "inngest";
 import { claimWebhookEvent, processDueWebhookEvents, processWebhookEvent, type StripeRuntime } from "@/server/billing/stripe/process";
+import { scanDueConnections } from "@/server/billing/stripe/scan";
 import { getStripeRuntime } from "@/server/runtime";
 import { inngest } from "../../client";
 import { stripeEventReceived } from "../../events";
@@ -25,7 +26,10 @@ export function createStripeEventFunction(getRuntime: () => Promise<StripeRuntim
   );
 }
 
-/** Every minute: the Stripe events that are due and that no function run processed (a failed send, a retry after a failure). */
+/**
+ * Every minute: the Stripe events that are due and that no function run processed (a failed send, a
+ * retry after a failure), then the live accounts due an overdue-invoice scan (every six hours each).
+ */
 export function createStripeSweep(getRuntime: () => Promise<StripeRuntime>, options: { maxRounds?: number } = {}) {
   return inngest.createFunction(
     { id: "stripe-sweep", name: "Stripe: sweep due webhook events", triggers: [cron("* * * * *")], singleton: { mode: "skip" } },
@@ -36,7 +40,8 @@ export function createStripeSweep(getRuntime: () => Promise<StripeRuntime>, opti
         processed += count;
         if (count < 50) break;
       }
-      return { processed };
+      const scans = await step.run("scan-overdue", async () => (await scanDueConnections(await getRuntime())).map((s) => ({ workspaceId: s.workspaceId, opened: s.opened, error: s.error })));
+      return { processed, scans };
     },
   );
 }

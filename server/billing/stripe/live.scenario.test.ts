@@ -19,14 +19,17 @@ import {
   workspaces,
 } from "@/server/db/schema";
 import { claimAction, nextPendingAction, performAction } from "@/server/recovery/actions";
+import { createCardUpdateLink } from "@/server/recovery/card-update-links";
 import type { RecoveryDeps } from "@/server/recovery/ports";
 import { secretKeyFrom } from "@/server/security/secrets";
 import { FakeStripe } from "@/server/testing/fake-stripe/server";
 import { createHarness, createScenarioWorkspace, openScenarioDatabase, type Harness, type ScenarioWorkspace } from "@/server/testing/recovery";
+import { finishLiveCardUpdate, startLiveCardUpdate } from "./card-update-page";
 import { createStripeClient } from "./client";
 import { checkStripeKey, saveApiKeyConnection, saveOAuthConnection, type StripePlatform } from "./connections";
 import { processDueWebhookEvents, type StripeRuntime } from "./process";
 import { createStripeProvider, type StripeAccess } from "./provider";
+import { scanDueConnections } from "./scan";
 import { receiveStripeWebhook } from "./webhooks";
 
 const database = await openScenarioDatabase();
@@ -291,5 +294,124 @@ describe("Stripe Connect", () => {
     // After that, the account's events reach no workspace.
     const after = await deliver(fake.event("invoice.paid", invoice, { account: "acct_connected_1" }), { secret: CONNECT_SECRET, workspace: null });
     expect(after.reply.body.ignored).toBe("No workspace is connected to this account.");
+  });
+});
+
+describe("the card-update page on Stripe (server side)", () => {
+  async function linkFor(invoiceId: string) {
+    const c = (await caseOfInvoice(invoiceId))!;
+    const { token } = await createCardUpdateLink(deps, {
+      workspaceId: ws.id,
+      threadId: c.threadId,
+      customerId: c.customerId,
+      emailDay: 0,
+      messageKey: null,
+      expiresAt: new Date(h.clock.now().getTime() + 7 * 86_400_000),
+    });
+    return { token, c };
+  }
+
+  it("creates a SetupIntent on the customer, reads the confirmed card back from Stripe, makes it the default and pays every open invoice", async () => {
+    const { invoice, customer, subscription } = failedRenewal("4000000000000069");
+    await deliver(fake.event("invoice.payment_failed", invoice));
+    const { token } = await linkFor(invoice.id as string);
+
+    const session = await startLiveCardUpdate(deps, { token, attemptId: "view-1" });
+    expect(session).toMatchObject({ ok: true, publishableKey: "pk_live_merchant", stripeAccount: null });
+    if (!session.ok) throw new Error("no session");
+    expect(session.clientSecret).toMatch(/^seti_/);
+    // The same page view asking again gets the same SetupIntent (Stripe's idempotency replay).
+    expect(await startLiveCardUpdate(deps, { token, attemptId: "view-1" })).toMatchObject({ setupIntentId: session.setupIntentId });
+
+    // Before the customer confirmed anything, nothing is charged.
+    expect(await finishLiveCardUpdate(deps, { token, setupIntentId: session.setupIntentId })).toMatchObject({ ok: false, reason: "failed" });
+    expect(fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`))).toHaveLength(0);
+
+    fake.confirmSetupIntent(session.setupIntentId, "4242424242424242");
+    const outcome = await finishLiveCardUpdate(deps, { token, setupIntentId: session.setupIntentId });
+    expect(outcome).toMatchObject({ ok: true, cardLabel: "visa ending in 4242", result: { state: "completed", invoices: [{ outcome: "paid" }] } });
+    const newCard = fake.setupIntents.get(session.setupIntentId)!.payment_method as string;
+    expect((fake.customers.get(customer.id as string)!.invoice_settings as { default_payment_method: string }).default_payment_method).toBe(newCard);
+    expect(fake.subscriptions.get(subscription.id as string)!.default_payment_method).toBe(newCard);
+    const pays = fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`));
+    expect(pays).toHaveLength(1);
+    expect(pays[0]!.idempotencyKey).toMatch(/^reclaim:pay:/);
+    expect(await caseOfInvoice(invoice.id as string)).toMatchObject({ status: "recovered", recoveredVia: "card_update" });
+
+    // Stripe's setup_intent.succeeded for it comes too: the link is spent, nothing more happens.
+    const result = await deliver(fake.event("setup_intent.succeeded", fake.setupIntents.get(session.setupIntentId)!));
+    expect(result.reply.status).toBe(200);
+    expect(fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`))).toHaveLength(1);
+    expect(await startLiveCardUpdate(deps, { token, attemptId: "view-2" })).toEqual({ ok: false, reason: "link", state: "used" });
+  });
+
+  it("sends the customer to the invoice's page to authenticate when the bank asks, and lets them try another card after a refusal", async () => {
+    const { invoice } = failedRenewal("4000000000000002");
+    await deliver(fake.event("invoice.payment_failed", invoice));
+    const { token } = await linkFor(invoice.id as string);
+
+    const first = await startLiveCardUpdate(deps, { token, attemptId: "a" });
+    if (!first.ok) throw new Error("no session");
+    fake.confirmSetupIntent(first.setupIntentId, "4000000000000127");
+    expect(await finishLiveCardUpdate(deps, { token, setupIntentId: first.setupIntentId })).toMatchObject({ ok: false, reason: "failed", message: expect.stringMatching(/Try another card/) });
+
+    const second = await startLiveCardUpdate(deps, { token, attemptId: "b" });
+    if (!second.ok) throw new Error("no session");
+    fake.confirmSetupIntent(second.setupIntentId, "4000002760003184");
+    const outcome = await finishLiveCardUpdate(deps, { token, setupIntentId: second.setupIntentId });
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { state: "completed", invoices: [{ outcome: "requires_action", actionUrl: invoice.hosted_invoice_url }] },
+    });
+    expect(await caseOfInvoice(invoice.id as string)).toMatchObject({ status: "open" });
+  });
+
+  it("takes no card for a link of another workspace's thread or a made-up SetupIntent", async () => {
+    expect(await startLiveCardUpdate(deps, { token: "not-a-real-token", attemptId: "x" })).toEqual({ ok: false, reason: "link", state: "not_found" });
+    const { invoice } = failedRenewal("4000000000000002");
+    await deliver(fake.event("invoice.payment_failed", invoice));
+    const { token } = await linkFor(invoice.id as string);
+    expect(await finishLiveCardUpdate(deps, { token, setupIntentId: "pm_not_a_setup" })).toMatchObject({ ok: false, reason: "failed" });
+    // A SetupIntent of another customer, even confirmed, pays nothing here.
+    const other = fake.addCustomer({ card: "4242424242424242" });
+    const foreign = await createStripeProvider(access).startCardUpdate({ customerExternalId: other.customer.id as string, idempotencyKey: "foreign", metadata: {} });
+    fake.confirmSetupIntent(foreign.setupIntentId, "4242424242424242");
+    expect(await finishLiveCardUpdate(deps, { token, setupIntentId: foreign.setupIntentId })).toMatchObject({ ok: false, reason: "failed", message: expect.stringMatching(/another customer/) });
+    expect(fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`))).toHaveLength(0);
+  });
+});
+
+describe("the overdue-invoice scan", () => {
+  it("opens a case for each failed open invoice no webhook told of, once, and leaves known ones alone", async () => {
+    const missed = failedRenewal("4000000000009995");
+    const known = failedRenewal("4000000000000002");
+    await deliver(fake.event("invoice.payment_failed", known.invoice));
+    const paid = fake.addCustomer({ card: "4242424242424242" });
+    fake.renew(fake.addSubscription(paid.customer.id as string, { amount: 1500 }).id as string);
+    await db.update(billingConnections).set({ scannedAt: null }).where(eq(billingConnections.id, connectionId));
+
+    const [result] = await scanDueConnections(runtime);
+    expect(result).toMatchObject({ workspaceId: ws.id, error: null });
+    expect(result!.opened).toBeGreaterThanOrEqual(1);
+    expect(await caseOfInvoice(missed.invoice.id as string)).toMatchObject({ status: "open", declineCode: "insufficient_funds", livemode: true });
+    const knownCase = await caseOfInvoice(known.invoice.id as string);
+    expect(await db.select().from(paymentAttempts).where(eq(paymentAttempts.caseId, knownCase!.id))).toHaveLength(1);
+
+    // Not due again for six hours; when it is, nothing new opens.
+    expect(await scanDueConnections(runtime)).toEqual([]);
+    const later = await scanDueConnections(runtime, { now: new Date(Date.now() + 7 * 3_600_000) });
+    expect(later).toEqual([expect.objectContaining({ opened: 0, error: null })]);
+    const cases = await db.select().from(recoveryCases).where(eq(recoveryCases.workspaceId, ws.id));
+    expect(new Set(cases.map((c) => c.invoiceId)).size).toBe(cases.length);
+  });
+
+  it("keeps a failed scan on the connection's health and tries again later", async () => {
+    await db.update(billingConnections).set({ scannedAt: null, lastError: null }).where(eq(billingConnections.id, connectionId));
+    fake.failNext(10, 500, /^\/v1\/invoices$/);
+    const [result] = await scanDueConnections(runtime);
+    expect(result!.error).toBeTruthy();
+    const [connection] = await db.select().from(billingConnections).where(eq(billingConnections.id, connectionId));
+    expect(connection!.lastError).toMatch(/^Overdue-invoice scan:/);
+    fake.clearFaults();
   });
 });
