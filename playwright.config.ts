@@ -2,6 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+const stripePort = Number(process.env.E2E_STRIPE_PORT ?? 12111);
 
 // Debian's Chromium (the machines cannot download Playwright's own browsers).
 const chromium = {
@@ -41,24 +42,35 @@ export default defineConfig({
       use: { ...devices["Pixel 7"], launchOptions: chromium },
     },
   ],
-  // The production build against a fresh embedded database, with the sandbox outbox and dev mailbox on.
-  webServer: {
-    command: `rm -rf .data/e2e && npx next build && npx next start -p ${port}`,
-    url: `${baseURL}/api/health`,
-    timeout: 300_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: "pipe",
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      RECLAIM_DATA_DIR: ".data/e2e",
-      DATABASE_URL: "",
-      RESEND_API_KEY: "",
-      AUTH_SECRET: "e2e-only-secret-0123456789abcdef0123456789",
-      RECLAIM_ENCRYPTION_KEY: "ZTJlLW9ubHkta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=",
-      APP_URL: baseURL,
-      DEV_MAILBOX: "true",
-      RECLAIM_SEED_DEMO: "true",
+  // A local server that speaks Stripe's API (Stripe cannot be reached from here), then the production build against a
+  // fresh embedded database, with the sandbox outbox and dev mailbox on, talking to that Stripe.
+  webServer: [
+    {
+      command: `npx tsx server/testing/fake-stripe/main.ts --port ${stripePort}`,
+      url: `http://127.0.0.1:${stripePort}/_fake/health`,
+      timeout: 60_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
     },
-  },
+    {
+      command: `rm -rf .data/e2e && npx next build && npx next start -p ${port}`,
+      url: `${baseURL}/api/health`,
+      timeout: 300_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        RECLAIM_DATA_DIR: ".data/e2e",
+        DATABASE_URL: "",
+        RESEND_API_KEY: "",
+        AUTH_SECRET: "e2e-only-secret-0123456789abcdef0123456789",
+        RECLAIM_ENCRYPTION_KEY: "ZTJlLW9ubHkta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=",
+        APP_URL: baseURL,
+        DEV_MAILBOX: "true",
+        RECLAIM_SEED_DEMO: "true",
+        STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
+      },
+    },
+  ],
 });

@@ -72,12 +72,18 @@ ALTER TABLE "report_opened_days" ADD CONSTRAINT "report_opened_days_workspace_id
 -- zero (an update of a column the totals do not use) are left alone, so such updates lock no totals row. The upserts
 -- go in key order (ORDER BY), so concurrent statements lock totals rows in the same order. The totals of a deleted
 -- workspace are skipped (its rows are deleted with it, by the cascade).
-CREATE FUNCTION "report_days_cases"() RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  src text := CASE TG_OP
+-- The rows a statement changed, each with its sign: inserted rows add (+1), deleted rows take away (-1), and an
+-- update takes the old row away and adds the new one. Transition tables are only visible to the trigger's own
+-- queries, so this returns the query's text for them to run.
+CREATE FUNCTION "report_days_source"("op" text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT CASE "op"
     WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_rows'
     WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_rows'
-    ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows' END;
+    ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows' END
+$fn$;--> statement-breakpoint
+CREATE FUNCTION "report_days_cases"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  src text := "report_days_source"(TG_OP);
 BEGIN
   EXECUTE format($q$
     INSERT INTO "report_opened_days" AS r ("workspace_id", "livemode", "day", "currency", "cohort", "status", "sequence_version_id",
@@ -114,10 +120,7 @@ END
 $fn$;--> statement-breakpoint
 CREATE FUNCTION "report_days_attempts"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
-  src text := CASE TG_OP
-    WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_rows'
-    WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_rows'
-    ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows' END;
+  src text := "report_days_source"(TG_OP);
 BEGIN
   EXECUTE format($q$
     INSERT INTO "report_attempt_days" AS r ("workspace_id", "livemode", "day", "source", "outcome", "attempts")
@@ -134,10 +137,7 @@ END
 $fn$;--> statement-breakpoint
 CREATE FUNCTION "report_days_emails"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
-  src text := CASE TG_OP
-    WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_rows'
-    WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_rows'
-    ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows' END;
+  src text := "report_days_source"(TG_OP);
 BEGIN
   EXECUTE format($q$
     INSERT INTO "report_email_days" AS r ("workspace_id", "livemode", "day", "sent", "opened", "clicked")

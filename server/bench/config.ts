@@ -25,9 +25,10 @@ export type BenchConfig = {
   /** Which databases to run (BENCH_ONLY=pglite|postgres). The report part runs on Postgres only. */
   only: "pglite" | "postgres" | null;
   /**
-   * Which parts to run (BENCH_PARTS, comma-separated, default "loop,reports"): `loop` is the recovery
-   * loop (failure -> email latency, driver throughput) on PGlite and Postgres; `reports` the overview
-   * and reports pages' queries on a generated Postgres history. `BENCH_PARTS=reports` runs that part alone.
+   * Which parts to run (BENCH_PARTS, comma-separated, default "loop,reports,webhooks"): `loop` is the
+   * recovery loop (failure -> email latency, driver throughput) on PGlite and Postgres; `reports` the
+   * overview and reports pages' queries on a generated Postgres history; `webhooks` Stripe webhook
+   * acknowledgement latency and throughput on Postgres. `BENCH_PARTS=reports` runs that part alone.
    */
   parts: Set<BenchPart>;
   /** Live cases of the measured workspace in the report part (BENCH_REPORT_CASES, default 1,000,000). */
@@ -36,7 +37,7 @@ export type BenchConfig = {
   reportRuns: number;
 };
 
-export const benchParts = ["loop", "reports"] as const;
+export const benchParts = ["loop", "reports", "webhooks"] as const;
 export type BenchPart = (typeof benchParts)[number];
 
 function positiveInt(name: string, fallback: number, min = 1): number {

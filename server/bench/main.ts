@@ -12,6 +12,7 @@ import { explainSelects, instrumentQueries, newProfile, originOf, type Profile }
 import { BURST_SUBMITTERS, measureRender, runLatency, type LatencyRun } from "./latency";
 import { preparePostgres, redact } from "./postgres-admin";
 import { printTable, REPORT_TARGET_MS, runReportsBench, type ReportsOutcome } from "./reports";
+import { printWebhookTable, runWebhookBench, WEBHOOK_RATE, WEBHOOK_SENDERS } from "./webhooks";
 import { fmt, pad, padLeft } from "./stats";
 import { DRIVER_OPTIONS, runBaseline, runDrivers, runMachinery, SEED_DECLINE, seedDueRetries, type BaselineRun, type DriverRun } from "./throughput";
 
@@ -208,6 +209,8 @@ async function main(): Promise<number> {
   if (loop) await runLoop(config, outcomes);
   let reportOutcome: ReportsOutcome | null = null;
   if (reports) reportOutcome = await runReportsBench(config, out);
+  const webhooks = config.parts.has("webhooks") && config.only !== "pglite";
+  const webhookOutcome = webhooks ? await runWebhookBench(config, out) : null;
 
   out();
   out("== Summary ==");
@@ -223,12 +226,32 @@ async function main(): Promise<number> {
       printTable(reportOutcome.figures, out);
     }
   }
+  if (webhookOutcome) {
+    if (webhookOutcome.skipped) out(`   Stripe webhooks: skipped (${webhookOutcome.skipped})`);
+    else {
+      out("   Stripe webhooks (acknowledgement with signature check and storage, on Postgres):");
+      printWebhookTable(webhookOutcome, out);
+    }
+  }
   out();
   out("What the figures are:");
   if (loop) printLoopDefinitions();
   if (reports) printReportDefinitions();
+  if (webhookOutcome && !webhookOutcome.skipped) printWebhookDefinitions();
   out(`${loadLine()} at the end; total bench time: ${secs(performance.now() - started)}`);
   return 0;
+}
+
+function printWebhookDefinitions(): void {
+  out(
+    `   webhook acknowledgement: from a sender's request to the response, for a signed invoice.paid delivery of about 4 KiB: the route's function receiveStripeWebhook (connection and workspace read, sealed secret opened, Stripe's SDK checking the signature, the event stored under its id, the health stamp) behind a plain Node HTTP server in this process; ${WEBHOOK_SENDERS} senders with keep-alive in a worker thread. Paced: ${WEBHOOK_RATE} events/s for 20 s, every 20th delivered twice. Next.js's own request handling is not included.`,
+  );
+  out(
+    "   webhook bare baseline: a Node HTTP server in the same process that checks the same signature (HMAC-SHA256 of \"t.body\", 300 s tolerance) with node:crypto and inserts the same row (ON CONFLICT DO NOTHING) into a copy of webhook_events through postgres-js with the same pool size; sustained rate: as fast as the senders go for 10 s, app and bare alternating three times, medians.",
+  );
+  out(
+    "   webhook integrity: after the runs, every event of the paced run is checked: stored once whatever the repeated deliveries, then processed by two concurrent processors (the scheduler's FOR UPDATE SKIP LOCKED claim) and finished after exactly one claim (run_count 1).",
+  );
 }
 
 function printReportDefinitions(): void {

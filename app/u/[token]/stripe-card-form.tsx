@@ -37,8 +37,16 @@ export function StripeCardForm({ token, merchant, submitLabel, children }: { tok
     if (state.status === "completed" || state.status === "link") headingRef.current?.focus();
   }, [state.status]);
 
+  // Stripe.js loads from js.stripe.com; when it cannot (offline, blocked), the customer is told instead of facing a dead form.
+  const [stripeLoadFailed, setStripeLoadFailed] = useState(false);
   const stripe = useMemo(
-    () => (session?.ok ? loadStripe(session.publishableKey, session.stripeAccount ? { stripeAccount: session.stripeAccount } : undefined) : null),
+    () =>
+      session?.ok
+        ? loadStripe(session.publishableKey, session.stripeAccount ? { stripeAccount: session.stripeAccount } : undefined).catch(() => {
+            setStripeLoadFailed(true);
+            return null;
+          })
+        : null,
     [session],
   );
 
@@ -56,6 +64,8 @@ export function StripeCardForm({ token, merchant, submitLabel, children }: { tok
           </p>
         ) : !session.ok ? (
           <Alert>{session.message}</Alert>
+        ) : stripeLoadFailed ? (
+          <Alert>The secure card form could not load from Stripe. Check your connection, or turn off a blocker for js.stripe.com, and reload the page.</Alert>
         ) : (
           <Elements
             key={session.clientSecret}

@@ -5,6 +5,7 @@ import { billingConnections, recoveryCases, scheduledActions, workspaces, type B
 import { addTimeline } from "@/server/recovery/context";
 import { open, seal, type SecretKey } from "@/server/security/secrets";
 import { createStripeClient, withRateLimitRetries } from "./client";
+import { forgetConnection } from "./connection-cache";
 import { createStripeProvider, type StripeAccess, type StripeBillingProvider } from "./provider";
 
 /** The Stripe settings of this deployment (from the environment): where the API is, and the Connect platform when there is one. */
@@ -104,72 +105,76 @@ export async function checkStripeKey(apiKey: string, platform: Pick<StripePlatfo
   return { ok: true, accountId, accountName, livemode: keyLivemode(apiKey) };
 }
 
+type ConnectionValues = Pick<BillingConnection, "method" | "accountId" | "accountName" | "livemode" | "publishableKey">;
+
+/**
+ * Saves a workspace's connection, replacing any earlier one on the same row (its id, and so its
+ * sealed values' context, stays): active, health figures reset, secrets sealed for that row.
+ */
+async function saveConnection(
+  db: Db,
+  secretKey: SecretKey,
+  workspaceId: string,
+  values: ConnectionValues & { secret: string | null; webhookSecret: string | null },
+): Promise<BillingConnection> {
+  const [existing] = await db.select({ id: billingConnections.id }).from(billingConnections).where(eq(billingConnections.workspaceId, workspaceId));
+  const id = existing?.id ?? crypto.randomUUID();
+  const { secret, webhookSecret, ...rest } = values;
+  const row = {
+    ...rest,
+    status: "active" as const,
+    secretSealed: secret ? seal(secretKey, secret, context(id, "secret")) : null,
+    webhookSecretSealed: webhookSecret ? seal(secretKey, webhookSecret, context(id, "webhook_secret")) : null,
+    connectedAt: new Date(),
+    disconnectedAt: null,
+    disconnectReason: null,
+    lastError: null,
+    lastErrorAt: null,
+    signatureFailures: 0,
+    lastSignatureFailureAt: null,
+  };
+  const [saved] = await db
+    .insert(billingConnections)
+    .values({ id, workspaceId, ...row })
+    .onConflictDoUpdate({ target: billingConnections.workspaceId, set: row })
+    .returning();
+  if (!saved) throw new Error("The connection was not saved");
+  forgetConnection(db, workspaceId);
+  return saved;
+}
+
 /** Saves a checked key and its webhook secret (sealed), replacing any earlier connection of the workspace. */
-export async function saveApiKeyConnection(
+export function saveApiKeyConnection(
   db: Db,
   secretKey: SecretKey,
   args: { workspaceId: string; apiKey: string; webhookSecret: string; publishableKey: string; check: Extract<KeyCheck, { ok: true }> },
 ): Promise<BillingConnection> {
-  const [existing] = await db.select({ id: billingConnections.id }).from(billingConnections).where(eq(billingConnections.workspaceId, args.workspaceId));
-  const id = existing?.id ?? crypto.randomUUID();
-  const values = {
-    method: "api_key" as const,
-    status: "active" as const,
+  return saveConnection(db, secretKey, args.workspaceId, {
+    method: "api_key",
     accountId: args.check.accountId,
     accountName: args.check.accountName,
     livemode: args.check.livemode,
-    secretSealed: seal(secretKey, args.apiKey, context(id, "secret")),
-    webhookSecretSealed: seal(secretKey, args.webhookSecret, context(id, "webhook_secret")),
     publishableKey: args.publishableKey,
-    connectedAt: new Date(),
-    disconnectedAt: null,
-    disconnectReason: null,
-    lastError: null,
-    lastErrorAt: null,
-    signatureFailures: 0,
-    lastSignatureFailureAt: null,
-  };
-  const [row] = await db
-    .insert(billingConnections)
-    .values({ id, workspaceId: args.workspaceId, ...values })
-    .onConflictDoUpdate({ target: billingConnections.workspaceId, set: values })
-    .returning();
-  if (!row) throw new Error("The connection was not saved");
-  return row;
+    secret: args.apiKey,
+    webhookSecret: args.webhookSecret,
+  });
 }
 
 /** Saves a Connect OAuth grant: the connected account, acted on with the platform's key; the access token is kept sealed. */
-export async function saveOAuthConnection(
+export function saveOAuthConnection(
   db: Db,
   secretKey: SecretKey,
   args: { workspaceId: string; accountId: string; accountName: string | null; livemode: boolean; accessToken: string | null; publishableKey: string },
 ): Promise<BillingConnection> {
-  const [existing] = await db.select({ id: billingConnections.id }).from(billingConnections).where(eq(billingConnections.workspaceId, args.workspaceId));
-  const id = existing?.id ?? crypto.randomUUID();
-  const values = {
-    method: "oauth" as const,
-    status: "active" as const,
+  return saveConnection(db, secretKey, args.workspaceId, {
+    method: "oauth",
     accountId: args.accountId,
     accountName: args.accountName,
     livemode: args.livemode,
-    secretSealed: args.accessToken ? seal(secretKey, args.accessToken, context(id, "secret")) : null,
-    webhookSecretSealed: null,
     publishableKey: args.publishableKey,
-    connectedAt: new Date(),
-    disconnectedAt: null,
-    disconnectReason: null,
-    lastError: null,
-    lastErrorAt: null,
-    signatureFailures: 0,
-    lastSignatureFailureAt: null,
-  };
-  const [row] = await db
-    .insert(billingConnections)
-    .values({ id, workspaceId: args.workspaceId, ...values })
-    .onConflictDoUpdate({ target: billingConnections.workspaceId, set: values })
-    .returning();
-  if (!row) throw new Error("The connection was not saved");
-  return row;
+    secret: args.accessToken,
+    webhookSecret: null,
+  });
 }
 
 /**
@@ -180,7 +185,7 @@ export async function saveOAuthConnection(
  */
 export async function disconnectStripe(db: Db, args: { workspaceId: string; reason: string; at?: Date }): Promise<{ disconnected: boolean; cancelledActions: number }> {
   const at = args.at ?? new Date();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [connection] = await tx
       .update(billingConnections)
       .set({ status: "disconnected", secretSealed: null, webhookSecretSealed: null, disconnectedAt: at, disconnectReason: args.reason })
@@ -216,4 +221,7 @@ export async function disconnectStripe(db: Db, args: { workspaceId: string; reas
     }
     return { disconnected: true, cancelledActions: cancelled.length };
   });
+  // After the commit: this process's webhook route reads the connection afresh from now on.
+  forgetConnection(db, args.workspaceId);
+  return result;
 }

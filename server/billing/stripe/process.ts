@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "@/server/db/client";
-import { billingConnections, webhookEvents, type BillingConnection, type WebhookEvent } from "@/server/db/schema";
+import { billingConnections, webhookEvents, workspaces, type BillingConnection, type WebhookEvent } from "@/server/db/schema";
 import { rowsOf } from "@/server/recovery/actions";
 import type { RecoveryDeps } from "@/server/recovery/ports";
 import type { SecretKey } from "@/server/security/secrets";
@@ -79,9 +79,26 @@ async function finish(runtime: StripeRuntime, event: WebhookEvent, outcome: Hand
  */
 export async function processWebhookEvent(runtime: StripeRuntime, event: WebhookEvent): Promise<HandlerOutcome | { status: "retry" | "failed"; result: string }> {
   const { db } = runtime.deps;
-  const [connection] = event.connectionId ? await db.select().from(billingConnections).where(eq(billingConnections.id, event.connectionId)) : [];
-  if (!connection || connection.status !== "active") {
-    const outcome = { status: "ignored" as const, result: "The Stripe connection was disconnected before this event was processed." };
+  const [row] = event.connectionId
+    ? await db
+        .select({ connection: billingConnections, mode: workspaces.mode })
+        .from(billingConnections)
+        .innerJoin(workspaces, eq(workspaces.id, billingConnections.workspaceId))
+        .where(eq(billingConnections.id, event.connectionId))
+    : [];
+  const connection = row?.connection;
+  // Decided now, from the database as it is: the route stores every verified event without judging it.
+  const notActedOn = !connection || connection.status !== "active"
+    ? "The Stripe connection was disconnected before this event was processed."
+    : event.livemode !== connection.livemode
+      ? event.livemode
+        ? "A live-mode event on a test-mode connection."
+        : "A test-mode event on a live connection."
+      : row.mode !== "live"
+        ? "The workspace is in sandbox mode: switch it to live to act on Stripe events."
+        : null;
+  if (notActedOn || !connection) {
+    const outcome = { status: "ignored" as const, result: notActedOn ?? "No connection." };
     await finish(runtime, event, outcome);
     return outcome;
   }

@@ -126,9 +126,9 @@ export class FakeStripe {
     this.livemode = options.livemode ?? false;
   }
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -427,6 +427,7 @@ export class FakeStripe {
       res.writeHead(status, { "content-type": "application/json", "request-id": newId("req"), ...headers });
       res.end(JSON.stringify(body));
     };
+    if (request.path.startsWith("/_fake/")) return send(200, this.route(request));
     const fault = this.faults.find((f) => f.remaining > 0 && f.path.test(request.path));
     if (fault) {
       fault.remaining--;
@@ -481,6 +482,14 @@ export class FakeStripe {
   private route(r: FakeRequest): Json {
     const parts = r.path.split("/").filter(Boolean);
     const [v, resource, id, action] = parts;
+    if (r.path === "/_fake/health") return { ok: true };
+    if (r.path === "/_fake/failed-renewal" && r.method === "POST") {
+      // For end-to-end tests driving a separate app process: a customer whose renewal just failed, and Stripe's event for it.
+      const { customer } = this.addCustomer({ email: String(r.body.email ?? "customer@example.com"), name: String(r.body.name ?? "Ada Lovelace"), card: String(r.body.card ?? "4000000000009995") });
+      const subscription = this.addSubscription(customer.id as string, { amount: Number(r.body.amount ?? 4900), currency: String(r.body.currency ?? "usd") });
+      const { invoice } = this.renew(subscription.id as string);
+      return { invoice, event: this.event("invoice.payment_failed", invoice) };
+    }
     if (r.path === "/oauth/token" && r.method === "POST") {
       if (r.body.code !== "ac_valid") throw new StripeHttpError(400, { error: "invalid_grant", error_description: "Authorization code does not exist: " + String(r.body.code) });
       return { access_token: "sk_test_oauth_token", livemode: this.livemode, refresh_token: "rt_test", scope: "read_write", stripe_publishable_key: "pk_test_connected", stripe_user_id: this.options.account?.id ?? "acct_connected", token_type: "bearer" };

@@ -25,7 +25,7 @@ export async function POST(request: Request) {
     { db: await getDb(), secretKey: getSecretKey(), platform: stripePlatform() },
     { rawBody, signature: request.headers.get("stripe-signature"), workspaceId: new URL(request.url).searchParams.get("workspace") },
   );
-  if (event?.status === "pending") {
+  if (event) {
     if (env().SCHEDULER_DRIVER === "inngest") {
       const { inngest } = await import("@/server/inngest/client");
       await inngest.send(stripeEventReceived.create({ eventId: event.id })).catch((error: unknown) => {

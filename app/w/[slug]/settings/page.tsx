@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ModeBadge } from "@/components/console/mode-banner";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/empty-state";
@@ -35,8 +36,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
             </p>
             <p>
               {workspace.mode === "sandbox"
-                ? "Sandbox workspaces use simulated customers, payments and an outbox instead of real email. Switching to live becomes possible once a billing system is connected under Integrations."
-                : "Live workspaces act on real customers and real payments."}
+                ? "Sandbox workspaces use simulated customers, payments and an outbox instead of real email. Connect Stripe with live-mode keys under Integrations, then switch to live there."
+                : "Live workspaces act on real customers and real payments through the connected Stripe account. Disconnecting Stripe under Integrations brings the workspace back to the sandbox."}{" "}
+              <Link href={`/w/${workspace.slug}/integrations`} className="font-medium text-brand-700 underline underline-offset-2">
+                Open Integrations
+              </Link>
             </p>
           </div>
         </Card>
