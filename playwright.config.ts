@@ -70,6 +70,11 @@ export default defineConfig({
         DEV_MAILBOX: "true",
         RECLAIM_SEED_DEMO: "true",
         STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
+        // A Stripe Connect platform, so "Connect with Stripe" is offered (e2e/integrations.spec.ts).
+        STRIPE_SECRET_KEY: "sk_test_e2ePlatformKey0123",
+        STRIPE_PUBLISHABLE_KEY: "pk_test_e2ePlatformKey0123",
+        STRIPE_CONNECT_CLIENT_ID: "ca_e2ePlatform0123",
+        STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_e2eConnectEndpoint0123",
       },
     },
   ],

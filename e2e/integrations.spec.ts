@@ -5,6 +5,8 @@ import { screenshot, signIn, uniqueEmail } from "./helpers";
 // The fake Stripe the app talks to in these tests (playwright.config.ts starts it).
 const STRIPE = `http://127.0.0.1:${Number(process.env.E2E_STRIPE_PORT ?? 12111)}`;
 const WEBHOOK_SECRET = "whsec_e2eSigningSecret0123";
+// The platform's Connect endpoint secret (playwright.config.ts gives the app all four Connect variables).
+const CONNECT_SECRET = "whsec_e2eConnectEndpoint0123";
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Console" });
 
@@ -84,6 +86,7 @@ test("a merchant connects Stripe with a restricted key, watches its events, goes
   const second = await (await request.post(`${STRIPE}/_fake/failed-renewal`, { data: "email=ada%40example.com&name=Ada%20Byron&card=4000000000009995&amount=2900", headers: { "content-type": "application/x-www-form-urlencoded" } })).json();
   expect((await deliver(request, endpoint, second.event)).status()).toBe(200);
   await nav(page).getByRole("link", { name: "Recoveries" }).click();
+  await expect(page.getByRole("heading", { name: "Recoveries", level: 1 })).toBeVisible();
   await expect(async () => {
     await page.reload();
     await expect(page.getByRole("link", { name: /Ada Byron/ })).toBeVisible({ timeout: 2_000 });
@@ -105,4 +108,44 @@ test("a merchant connects Stripe with a restricted key, watches its events, goes
   await page.reload();
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
   await screenshot(page, "integrations-phone");
+});
+
+test("a merchant connects through Stripe Connect, the platform's endpoint routes the account's events, and Stripe's deauthorization disconnects", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page, uniqueEmail("connect-owner"));
+  await page.getByLabel("Business name").fill("Fenwick Connect");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+  await nav(page).getByRole("link", { name: "Integrations" }).click();
+
+  // Stripe's authorize page (the fake approves at once) sends the browser back to Reclaim's callback.
+  await page.getByRole("link", { name: "Connect with Stripe" }).click();
+  await expect(page.getByText("Stripe is connected through Stripe Connect.")).toBeVisible();
+  await expect(page.getByText("Connected through Stripe Connect.", { exact: true })).toBeVisible();
+  await expect(page.getByText("acct_e2e")).toBeVisible();
+  // No per-workspace endpoint to set up: the platform's Connect endpoint takes the account's events.
+  await expect(page.getByLabel("Endpoint URL")).toHaveCount(0);
+
+  const connectEndpoint = new URL("/api/webhooks/stripe", page.url()).toString();
+  const failed = await (await request.post(`${STRIPE}/_fake/failed-renewal`, { data: "email=lin%40example.com&name=Lin%20Connect", headers: { "content-type": "application/x-www-form-urlencoded" } })).json();
+  const routed = await deliver(request, connectEndpoint, { ...failed.event, account: "acct_e2e" }, CONNECT_SECRET);
+  expect(routed.status()).toBe(200);
+  const stranger = await deliver(request, connectEndpoint, { ...failed.event, id: `${failed.event.id}x`, account: "acct_nobody" }, CONNECT_SECRET);
+  expect(await stranger.json()).toEqual({ received: true, ignored: "No workspace is connected to this account." });
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("cell", { name: new RegExp(failed.event.id) })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+
+  // The merchant removes Reclaim in Stripe: Stripe says so, and the workspace is disconnected.
+  const gone = await deliver(request, connectEndpoint, { id: `evt_deauth_${Date.now()}`, object: "event", type: "account.application.deauthorized", livemode: true, created: Math.floor(Date.now() / 1000), account: "acct_e2e", data: { object: { id: "ca_e2e", object: "application", name: "Reclaim" } } }, CONNECT_SECRET);
+  expect(gone.status()).toBe(200);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/Stripe was disconnected.*deauthorized/)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "Connect Stripe" })).toBeVisible();
 });

@@ -297,6 +297,19 @@ describe("Stripe Connect", () => {
   });
 });
 
+describe("Stripe Connect before going live", () => {
+  it("acts on a deauthorization even while the workspace is still in the sandbox", async () => {
+    const sandboxWs = await createScenarioWorkspace(h, { label: "stripe-connect-sandbox", start: new Date() });
+    await saveOAuthConnection(db, secretKey, { workspaceId: sandboxWs.id, accountId: "acct_connected_2", accountName: null, livemode: true, accessToken: null, publishableKey: "pk_live_platform" });
+    const event = fake.event("account.application.deauthorized", { id: "ca_platform", object: "application", name: "Reclaim" }, { account: "acct_connected_2" });
+    await deliver(event, { secret: CONNECT_SECRET, workspace: null });
+    const [connection] = await db.select().from(billingConnections).where(eq(billingConnections.workspaceId, sandboxWs.id));
+    expect(connection).toMatchObject({ status: "disconnected" });
+    const [stored] = await db.select().from(webhookEvents).where(eq(webhookEvents.eventId, event.id as string));
+    expect(stored).toMatchObject({ status: "processed" });
+  });
+});
+
 describe("the card-update page on Stripe (server side)", () => {
   async function linkFor(invoiceId: string) {
     const c = (await caseOfInvoice(invoiceId))!;

@@ -87,10 +87,13 @@ export async function processWebhookEvent(runtime: StripeRuntime, event: Webhook
         .where(eq(billingConnections.id, event.connectionId))
     : [];
   const connection = row?.connection;
-  // Decided now, from the database as it is: the route stores every verified event without judging it.
+  // Decided now, from the database as it is: the route stores every verified event without judging it. Losing
+  // access to the account is acted on in any mode: it ends the connection itself.
   const notActedOn = !connection || connection.status !== "active"
     ? "The Stripe connection was disconnected before this event was processed."
-    : event.livemode !== connection.livemode
+    : event.type === "account.application.deauthorized"
+      ? null
+      : event.livemode !== connection.livemode
       ? event.livemode
         ? "A live-mode event on a test-mode connection."
         : "A test-mode event on a live connection."

@@ -427,7 +427,24 @@ export class FakeStripe {
       res.writeHead(status, { "content-type": "application/json", "request-id": newId("req"), ...headers });
       res.end(JSON.stringify(body));
     };
-    if (request.path.startsWith("/_fake/")) return send(200, this.route(request));
+    if (request.path.startsWith("/_fake/")) {
+      try {
+        return send(200, this.route(request));
+      } catch (error) {
+        return send(400, { error: { message: error instanceof Error ? error.message : String(error) } });
+      }
+    }
+    if (request.path === "/oauth/authorize" && request.method === "GET") {
+      try {
+        this.route(request);
+      } catch (error) {
+        if (error instanceof StripeHttpError && error.status === 302) {
+          res.writeHead(302, { location: String(error.error.location) });
+          return void res.end();
+        }
+        if (!(error instanceof StripeHttpError)) throw error;
+      }
+    }
     const fault = this.faults.find((f) => f.remaining > 0 && f.path.test(request.path));
     if (fault) {
       fault.remaining--;
@@ -457,7 +474,10 @@ export class FakeStripe {
     try {
       response = this.route(request);
     } catch (error) {
-      if (!(error instanceof StripeHttpError)) throw error;
+      if (!(error instanceof StripeHttpError)) {
+        // A bug of the fake itself, or a request it does not understand: an answer, not a crash of the server.
+        return send(500, { error: { type: "api_error", message: error instanceof Error ? error.message : String(error) } });
+      }
       status = error.status;
       // OAuth errors are top level ({ error: "invalid_grant", error_description }), API errors under `error`.
       response = request.path.startsWith("/oauth/") ? error.error : { error: error.error };
@@ -489,6 +509,13 @@ export class FakeStripe {
       const subscription = this.addSubscription(customer.id as string, { amount: Number(r.body.amount ?? 4900), currency: String(r.body.currency ?? "usd") });
       const { invoice } = this.renew(subscription.id as string);
       return { invoice, event: this.event("invoice.payment_failed", invoice) };
+    }
+    if (r.path === "/oauth/authorize" && r.method === "GET") {
+      // Stripe's authorize page, as if the merchant signed in and allowed the platform: back to the redirect URI with a code.
+      const back = new URL(String(r.query.redirect_uri));
+      back.searchParams.set("code", "ac_valid");
+      back.searchParams.set("state", String(r.query.state));
+      throw new StripeHttpError(302, { location: back.toString() });
     }
     if (r.path === "/oauth/token" && r.method === "POST") {
       if (r.body.code !== "ac_valid") throw new StripeHttpError(400, { error: "invalid_grant", error_description: "Authorization code does not exist: " + String(r.body.code) });

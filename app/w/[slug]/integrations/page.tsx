@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Activity, CreditCard, KeyRound, Plug } from "lucide-react";
 import { ModeBadge } from "@/components/console/mode-banner";
-import { ButtonLink } from "@/components/ui/button";
+import { buttonClass } from "@/components/ui/button";
 import { Alert, Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/empty-state";
 import { can } from "@/server/auth/permissions";
@@ -218,9 +218,10 @@ export default async function IntegrationsPage({ params, searchParams }: { param
                     </h3>
                     <p className="text-sm text-zinc-600">Sign in to Stripe and allow Reclaim: nothing to copy, and the events come through this deployment&apos;s Connect endpoint.</p>
                     {canManage ? (
-                      <ButtonLink href={`/w/${workspace.slug}/integrations/stripe/connect`} prefetch={false}>
+                      // A plain link, not the client router: the answer is a redirect to Stripe's own site.
+                      <a href={`/w/${workspace.slug}/integrations/stripe/connect`} className={buttonClass()}>
                         Connect with Stripe
-                      </ButtonLink>
+                      </a>
                     ) : null}
                   </div>
                 ) : null}
