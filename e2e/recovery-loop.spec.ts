@@ -102,6 +102,12 @@ test("a failed renewal travels from decline to recovered in the sandbox", async 
   await expect(page.getByText(/Receipt sent to/).first()).toBeVisible();
   // Following the email's link counted as a click (and an open) of that email.
   await expect(page.getByText(/The customer followed the card-update link in email \d/).first()).toBeVisible();
+  // Each failed attempt keeps what the provider said of its decline, folded away until asked for.
+  const bankSaid = page.locator("details:visible", { has: page.locator("summary", { hasText: "What the bank said" }) }).first();
+  await bankSaid.locator("summary").focus();
+  await page.keyboard.press("Enter");
+  await expect(bankSaid.getByText("Network status")).toBeVisible();
+  await expect(bankSaid.getByText("declined_by_network")).toBeVisible();
   await screenshot(page, "case-timeline-recovered");
 
   // The same pages on a phone.

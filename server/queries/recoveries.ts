@@ -291,6 +291,7 @@ export async function getRecoveryCase(
         declineCode: paymentAttempts.declineCode,
         adviceCode: paymentAttempts.adviceCode,
         declineCategory: paymentAttempts.declineCategory,
+        declineDetails: paymentAttempts.declineDetails,
         providerRef: paymentAttempts.providerRef,
       })
       .from(paymentAttempts)

@@ -15,7 +15,7 @@ import { createCardUpdateLink } from "./card-update-links";
 import { HOUR } from "./clock";
 import { markCaseRecovered, sendReceipts } from "./close";
 import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context";
-import { classifyDecline } from "./decline";
+import { attemptDeclineColumns, classifyDecline } from "./decline";
 import { applyNewDecline } from "./open-case";
 import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import type { RecoveryDeps } from "./ports";
@@ -323,10 +323,7 @@ async function retry(deps: RecoveryDeps, action: ScheduledAction, loaded: Loaded
         caseId: recoveryCase.id,
         source: "reclaim_retry",
         outcome: charge.outcome,
-        declineCode: classification?.code ?? null,
-        adviceCode: classification?.adviceCode ?? null,
-        networkDeclineCode: charge.outcome === "failed" ? (charge.decline.networkDeclineCode ?? null) : null,
-        declineCategory: classification?.category ?? null,
+        ...attemptDeclineColumns(charge.outcome === "failed" ? charge.decline : null, classification),
         providerRef: charge.providerRef,
         dedupeKey: `action:${action.id}`,
         at,

@@ -3,7 +3,7 @@ import { cardUpdateLinks, customers, invoices, type CardUpdateLink, paymentAttem
 import { resolveCardUpdateLink, resolveCardUpdateLinkById, type LinkState } from "./card-update-links";
 import { markCaseRecovered, sendReceipts, type RecoveredCase } from "./close";
 import { addTimeline, workspaceNow } from "./context";
-import { classifyDecline } from "./decline";
+import { attemptDeclineColumns, classifyDecline } from "./decline";
 import { applyNewDecline } from "./open-case";
 import type { RecoveryDeps } from "./ports";
 import { planRetries, retryGroupFor } from "./schedule";
@@ -69,9 +69,7 @@ export async function payCaseAfterCardUpdate(
         caseId: recoveryCase.id,
         source: args.attribution.via,
         outcome: charge.outcome,
-        declineCode: classification?.code ?? null,
-        adviceCode: classification?.adviceCode ?? null,
-        declineCategory: classification?.category ?? null,
+        ...attemptDeclineColumns(charge.outcome === "failed" ? charge.decline : null, classification),
         providerRef: charge.providerRef,
         dedupeKey: `card-update:${args.idempotencyKey}`,
         at,

@@ -45,7 +45,36 @@ export type DeclineInput = {
   outcomeReason?: string | null;
   /** The card network's raw code; not used to classify, only quoted in the explanation of unknown codes. */
   networkDeclineCode?: string | null;
+  // The rest is what the provider says besides: kept on the attempt for the merchant, never used to classify.
+  /** `charge.outcome.network_advice_code`, the network's own retry advice (e.g. "02"). */
+  networkAdviceCode?: string | null;
+  /** `charge.outcome.type`, e.g. "issuer_declined", "blocked". */
+  outcomeType?: string | null;
+  /** `charge.outcome.network_status`, e.g. "declined_by_network". */
+  networkStatus?: string | null;
+  /** `charge.outcome.risk_level`, e.g. "normal", "elevated". */
+  riskLevel?: string | null;
+  /** `charge.outcome.seller_message`, else the error's message: the provider's own words for the merchant. */
+  message?: string | null;
 };
+
+/** A decline as kept on a payment attempt (`payment_attempts.decline_details`): every field present, null when the provider did not say. */
+export type DeclineDetails = { [K in keyof DeclineInput]-?: string | null };
+
+export function declineDetails(decline: DeclineInput): DeclineDetails {
+  return {
+    code: decline.code ?? null,
+    declineCode: decline.declineCode ?? null,
+    adviceCode: decline.adviceCode ?? null,
+    outcomeReason: decline.outcomeReason ?? null,
+    networkDeclineCode: decline.networkDeclineCode ?? null,
+    networkAdviceCode: decline.networkAdviceCode ?? null,
+    outcomeType: decline.outcomeType ?? null,
+    networkStatus: decline.networkStatus ?? null,
+    riskLevel: decline.riskLevel ?? null,
+    message: decline.message ?? null,
+  };
+}
 
 export type Classification = {
   category: DeclineCategory;
@@ -400,3 +429,21 @@ function withVisaBlock(result: Classification, outcomeReason: string | null): Cl
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const lower = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * The decline columns of a payment attempt: the classification's code, advice and category (what
+ * the reports group by), the network's code, and every detail the provider gave. Empty for an
+ * attempt that did not fail.
+ */
+export function attemptDeclineColumns(decline: DeclineInput | null, classification: Classification | null = decline ? classifyDecline(decline) : null) {
+  if (!decline || !classification) {
+    return { declineCode: null, adviceCode: null, networkDeclineCode: null, declineCategory: null, declineDetails: null };
+  }
+  return {
+    declineCode: classification.code,
+    adviceCode: classification.adviceCode,
+    networkDeclineCode: decline.networkDeclineCode ?? null,
+    declineCategory: classification.category,
+    declineDetails: declineDetails(decline),
+  };
+}

@@ -13,7 +13,7 @@ import {
 } from "@/server/db/schema";
 import { assignCohort } from "./cohort";
 import { addTimeline, moneyLabel, workspaceNow, type Executor } from "./context";
-import { classifyDecline, type Classification, type DeclineInput } from "./decline";
+import { attemptDeclineColumns, classifyDecline, type Classification, type DeclineInput } from "./decline";
 import { getActiveSequenceVersion } from "./sequences";
 import { closeThreadIfDone, lockThreadOfCase } from "./threads";
 import { planCase, planThreadEmails, type PlannedAction } from "./planner";
@@ -326,10 +326,7 @@ async function recordAttempt(
       livemode: recoveryCase.livemode,
       source: event.source,
       outcome: "failed",
-      declineCode: c.code,
-      adviceCode: c.adviceCode,
-      networkDeclineCode: event.decline.networkDeclineCode ?? null,
-      declineCategory: c.category,
+      ...attemptDeclineColumns(event.decline, c),
       providerRef: event.providerRef ?? null,
       dedupeKey: `event:${event.eventKey}`,
       at,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
-import { classifyDecline } from "@/server/recovery/decline";
+import { classifyDecline, type DeclineInput } from "@/server/recovery/decline";
 import { planningZone } from "@/server/recovery/schedule";
 
 /**
@@ -49,4 +49,22 @@ function nearPayday(at: Date, timezone: string): boolean {
 /** A number in [0, 1) from a string, the same on every run. */
 export function unitRandom(key: string): number {
   return createHash("sha256").update(key).digest().readUInt32BE(0) / 0x1_0000_0000;
+}
+
+/** Codes Stripe reports as the error's own `code` rather than under `card_declined` (see reference/stripe.md). */
+const OWN_ERROR_CODES = new Set(["expired_card", "incorrect_cvc", "processing_error", "incorrect_number", "authentication_required"]);
+
+/**
+ * A sandbox decline worded as Stripe words one, so the sandbox's attempts carry the same details
+ * a live account's do: the error's code, the decline code, and the charge outcome's type, network
+ * status and message. No network codes: the sandbox has no card network to quote.
+ */
+export function sandboxDecline(declineCode: string): DeclineInput {
+  return {
+    code: OWN_ERROR_CODES.has(declineCode) ? declineCode : "card_declined",
+    declineCode,
+    outcomeType: "issuer_declined",
+    networkStatus: "declined_by_network",
+    message: declineCode === "generic_decline" ? "The bank did not return any further details with this decline." : `The bank returned the decline code \`${declineCode}\`.`,
+  };
 }

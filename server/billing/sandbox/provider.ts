@@ -3,7 +3,7 @@ import type { Db } from "@/server/db/client";
 import { customers, invoices, sandboxCharges, sandboxPaymentMethods } from "@/server/db/schema";
 import type { BillingProvider, ChargeResult } from "@/server/recovery/ports";
 import { planSandboxEngagement } from "./engagement";
-import { retrySucceeds } from "./model";
+import { retrySucceeds, sandboxDecline } from "./model";
 
 /**
  * The embedded billing provider: simulated customers, invoices and cards in
@@ -110,5 +110,5 @@ export function createSandboxProvider(db: Db, options: { seed?: string } = {}): 
 function toResult(charge: typeof sandboxCharges.$inferSelect): ChargeResult {
   if (charge.outcome === "succeeded") return { outcome: "succeeded", providerRef: charge.id };
   if (charge.outcome === "requires_action") return { outcome: "requires_action", providerRef: charge.id, hostedUrl: null };
-  return { outcome: "failed", providerRef: charge.id, decline: { code: "card_declined", declineCode: charge.declineCode } };
+  return { outcome: "failed", providerRef: charge.id, decline: sandboxDecline(charge.declineCode ?? "generic_decline") };
 }

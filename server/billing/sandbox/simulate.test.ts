@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { ZodError } from "zod";
 import { describe, expect, it } from "vitest";
-import { customers, recoveryCases, sandboxCustomers, sandboxPaymentMethods } from "@/server/db/schema";
+import { customers, paymentAttempts, recoveryCases, sandboxCustomers, sandboxPaymentMethods } from "@/server/db/schema";
 import { createHarness, createScenarioWorkspace, SCENARIO_START } from "@/server/testing/recovery";
 import { openTestDatabase } from "@/server/testing/database";
 import { simulateFailedRenewals, simulateFailureInput, type SimulateFailureInput } from "./simulate";
@@ -60,6 +60,16 @@ describe("simulating with a test card", () => {
     expect(row!.case).toMatchObject({ declineCode: "expired_card", declineCategory: "hard" });
     expect(row!.card).toMatchObject({ brand: "visa", last4: "0069", failsWith: "expired_card" });
     expect(row!.card.expYear).toBeLessThan(SCENARIO_START.getUTCFullYear());
+    // The attempt carries the decline as Stripe words it: an expired card is the error's own code.
+    const [attempt] = await h.deps.db.select().from(paymentAttempts).where(eq(paymentAttempts.caseId, row!.case.id));
+    expect(attempt!.declineDetails).toMatchObject({
+      code: "expired_card",
+      declineCode: "expired_card",
+      outcomeType: "issuer_declined",
+      networkStatus: "declined_by_network",
+      networkDeclineCode: null,
+      message: "The bank returned the decline code `expired_card`.",
+    });
   });
 
   it("uses the 3-D Secure card's own number, not the first card with its code", async () => {

@@ -7,7 +7,7 @@ import { classifyDecline, knownDeclineCodes } from "@/server/recovery/decline";
 import { recordPaymentFailure, type PaymentFailedResult } from "@/server/recovery/open-case";
 import type { RecoveryDeps } from "@/server/recovery/ports";
 import { isValidTimezone } from "@/server/recovery/schedule";
-import { unitRandom } from "./model";
+import { sandboxDecline, unitRandom } from "./model";
 import { behaviourOf, luhnValid, testCards } from "./test-cards";
 
 const firstNames = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Barbara", "Dennis", "Radia", "Ken", "Frances", "Edsger", "Hedy", "Donald", "Annie"];
@@ -183,7 +183,7 @@ export async function simulateFailedRenewals(
         customer: { externalId, email, name: `${first} ${last}`, timezone },
         subscription: { externalId: `sub_sbx_${externalId.slice(8)}`, planName: plan.name, amount, currency: input.currency },
         invoice: { externalId: invoiceId, number: `SBX-${invoiceId.slice(7, 13).toUpperCase()}`, amountDue: amount, currency: input.currency },
-        decline: { code: "card_declined", declineCode: code },
+        decline: sandboxDecline(code),
         source: "initial",
         providerRef: `ch_sbx_${id}`,
       }),

@@ -4,13 +4,15 @@ import { workspaceNow } from "@/server/recovery/context";
 import type { RecoveryDeps } from "@/server/recovery/ports";
 import { getConnection } from "./connections";
 import type { StripeBillingProvider } from "./provider";
+import { catchUpCustomerInvoices } from "./scan";
 
 /**
  * The server side of the hosted card-update page for a live workspace. Card data never reaches
  * Reclaim: the page asks for a SetupIntent on the merchant's account (`startLiveCardUpdate`), the
  * customer's browser confirms it with Stripe's Payment Element, and `finishLiveCardUpdate` reads
- * the outcome back from Stripe (never trusting the browser's word) before the domain makes the card
- * the default and charges every open invoice (completeCardUpdate: once per invoice, idempotently).
+ * the outcome back from Stripe (never trusting the browser's word), opens cases for the customer's
+ * failed invoices Reclaim had not heard of, and then the domain makes the card the default and
+ * charges every open invoice (completeCardUpdate: once per invoice, idempotently).
  */
 
 export type LiveCardSession =
@@ -73,6 +75,13 @@ export async function finishLiveCardUpdate(deps: RecoveryDeps, args: { token: st
       ? { ok: false, reason: "pending", message: `${confirmed.message} Your card update finishes on its own once the bank confirms; you can close this page.` }
       : { ok: false, reason: "failed", message: `${confirmed.message} Try another card.` };
   }
+  // "Every open invoice": also the customer's failed ones no webhook has reported yet.
+  await catchUpCustomerInvoices(deps, {
+    workspaceId: live.resolved.workspace!.id,
+    connectionId: live.connection.id,
+    access: live.provider.access,
+    customerExternalId: live.resolved.customer!.externalId,
+  });
   const result = await completeCardUpdate(deps, { token: args.token, paymentMethodRef: confirmed.paymentMethodRef, paymentMethodLabel: confirmed.label });
   return { ok: true, cardLabel: confirmed.label, result };
 }

@@ -9,6 +9,7 @@ import type { RecoveryDeps } from "@/server/recovery/ports";
 import { withRateLimitRetries } from "./client";
 import { disconnectStripe } from "./connections";
 import { latestInvoicePayment, type StripeAccess } from "./provider";
+import { catchUpCustomerInvoices } from "./scan";
 
 /**
  * What Reclaim does with each Stripe event it handles. Every handler is idempotent (events come at
@@ -199,6 +200,7 @@ async function customerUpdated(ctx: HandlerContext, event: Stripe.Event, custome
   const method = await withRateLimitRetries(() =>
     ctx.access.stripe.paymentMethods.retrieve(newDefault, {}, ctx.access.stripeAccount ? { stripeAccount: ctx.access.stripeAccount } : {}),
   ).catch(() => null);
+  await catchUp(ctx, customer.id);
   const { results } = await recordCardChanged(ctx.deps, {
     workspaceId: ctx.connection.workspaceId,
     provider: "stripe",
@@ -213,6 +215,7 @@ async function customerUpdated(ctx: HandlerContext, event: Stripe.Event, custome
 async function cardUpdatedAutomatically(ctx: HandlerContext, event: Stripe.Event, method: Stripe.PaymentMethod): Promise<HandlerOutcome> {
   const customerId = idOf(method.customer);
   if (!customerId) return ignored("The payment method belongs to no customer.");
+  await catchUp(ctx, customerId);
   const { results } = await recordCardChanged(ctx.deps, {
     workspaceId: ctx.connection.workspaceId,
     provider: "stripe",
@@ -224,6 +227,11 @@ async function cardUpdatedAutomatically(ctx: HandlerContext, event: Stripe.Event
   return results.length > 0 ? done(`Card updated by the network: charged ${results.length} open invoice(s).`) : ignored("The customer has no open case.");
 }
 
+/** Before a changed card is charged: the customer's failed invoices no webhook reported get their cases too. */
+async function catchUp(ctx: HandlerContext, customerExternalId: string): Promise<void> {
+  await catchUpCustomerInvoices(ctx.deps, { workspaceId: ctx.connection.workspaceId, connectionId: ctx.connection.id, access: ctx.access, customerExternalId });
+}
+
 /** A SetupIntent from Reclaim's card-update page (its metadata names the link): completes the update if the page did not. */
 async function setupSucceeded(ctx: HandlerContext, intent: Stripe.SetupIntent): Promise<HandlerOutcome> {
   const linkId = intent.metadata?.reclaim_link_id;
@@ -233,6 +241,8 @@ async function setupSucceeded(ctx: HandlerContext, intent: Stripe.SetupIntent): 
   const method = await withRateLimitRetries(() =>
     ctx.access.stripe.paymentMethods.retrieve(paymentMethodRef, {}, ctx.access.stripeAccount ? { stripeAccount: ctx.access.stripeAccount } : {}),
   ).catch(() => null);
+  const customerId = idOf(intent.customer ?? null);
+  if (customerId) await catchUp(ctx, customerId);
   const result = await completeCardUpdate(ctx.deps, { linkId, paymentMethodRef, paymentMethodLabel: cardLabel(method) });
   if (result.state === "busy") throw new Error("The card update is being completed by the page right now; trying again shortly.");
   return result.state === "completed" ? done(`Card update completed: ${result.invoices.length} invoice(s).`) : ignored(`The link is ${result.state}.`);

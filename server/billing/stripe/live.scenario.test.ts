@@ -114,6 +114,19 @@ describe("a failed renewal at Stripe, through the webhook", () => {
     const attempts = await db.select().from(paymentAttempts).where(eq(paymentAttempts.caseId, c!.id));
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ source: "initial", outcome: "failed", declineCode: "insufficient_funds", adviceCode: "try_again_later", networkDeclineCode: "51", livemode: true });
+    // Everything Stripe said of the decline is kept on the attempt: the error and the charge's outcome.
+    expect(attempts[0]!.declineDetails).toEqual({
+      code: "card_declined",
+      declineCode: "insufficient_funds",
+      adviceCode: "try_again_later",
+      outcomeReason: "insufficient_funds",
+      networkDeclineCode: "51",
+      networkAdviceCode: "02",
+      outcomeType: "issuer_declined",
+      networkStatus: "declined_by_network",
+      riskLevel: "normal",
+      message: "The bank returned the decline code `insufficient_funds`.",
+    });
     expect(attempts[0]!.providerRef).toMatch(/^pi_/);
 
     const again = await deliver(event);
@@ -139,6 +152,16 @@ describe("a failed renewal at Stripe, through the webhook", () => {
     await runDueUntil(new Date(firstRetry.getTime() + 1000));
     const afterRetry = (await caseOfInvoice(invoice.id as string))!;
     expect(afterRetry).toMatchObject({ status: "open", declineCode: "expired_card", declineCategory: "hard" });
+    const [retryAttempt] = await db
+      .select()
+      .from(paymentAttempts)
+      .where(and(eq(paymentAttempts.caseId, opened.id), eq(paymentAttempts.source, "reclaim_retry")));
+    expect(retryAttempt).toMatchObject({
+      outcome: "failed",
+      declineCode: "expired_card",
+      networkDeclineCode: "54",
+      declineDetails: { code: "expired_card", outcomeType: "issuer_declined", networkAdviceCode: "01", message: "The bank returned the decline code `expired_card`." },
+    });
     const pays = fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`));
     expect(pays).toHaveLength(1);
     expect(pays[0]!.idempotencyKey).toMatch(/^reclaim:pay:/);
@@ -177,9 +200,12 @@ describe("a failed renewal at Stripe, through the webhook", () => {
     const { customer, paymentMethod, invoice } = failedRenewal("4000000000000069");
     await deliver(fake.event("invoice.payment_failed", invoice));
     expect(await caseOfInvoice(invoice.id as string)).toMatchObject({ status: "open", declineCategory: "hard" });
+    // Another invoice of the customer failed whose webhook never came: it is charged as well.
+    const unreported = fake.renew(fake.addSubscription(customer.id as string, { amount: 2500 }).id as string).invoice;
     const method = fake.updateCardAutomatically(paymentMethod.id as string, "4242424242424242");
     await deliver(fake.event("payment_method.automatically_updated", { ...method, customer: customer.id }));
     expect(await caseOfInvoice(invoice.id as string)).toMatchObject({ status: "recovered", recoveredVia: "card_updater", cardUpdaterResult: "updated" });
+    expect(await caseOfInvoice(unreported.id as string)).toMatchObject({ status: "recovered", recoveredVia: "card_updater", amount: 2500 });
     const pay = fake.requestsTo("POST", new RegExp(`/v1/invoices/${invoice.id as string}/pay$`));
     expect(pay).toHaveLength(1);
   });
@@ -328,6 +354,10 @@ describe("the card-update page on Stripe (server side)", () => {
     const { invoice, customer, subscription } = failedRenewal("4000000000000069");
     await deliver(fake.event("invoice.payment_failed", invoice));
     const { token } = await linkFor(invoice.id as string);
+    // A second subscription of the customer failed too, but its webhook never arrived.
+    const unreported = fake.renew(fake.addSubscription(customer.id as string, { amount: 1500 }).id as string).invoice;
+    expect(unreported.status).toBe("open");
+    expect(await caseOfInvoice(unreported.id as string)).toBeNull();
 
     const session = await startLiveCardUpdate(deps, { token, attemptId: "view-1" });
     expect(session).toMatchObject({ ok: true, publishableKey: "pk_live_merchant", stripeAccount: null });
@@ -342,7 +372,13 @@ describe("the card-update page on Stripe (server side)", () => {
 
     fake.confirmSetupIntent(session.setupIntentId, "4242424242424242");
     const outcome = await finishLiveCardUpdate(deps, { token, setupIntentId: session.setupIntentId });
-    expect(outcome).toMatchObject({ ok: true, cardLabel: "visa ending in 4242", result: { state: "completed", invoices: [{ outcome: "paid" }] } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      cardLabel: "visa ending in 4242",
+      result: { state: "completed", invoices: [{ outcome: "paid" }, { outcome: "paid" }] },
+    });
+    expect(fake.invoices.get(unreported.id as string)!.status).toBe("paid");
+    expect(await caseOfInvoice(unreported.id as string)).toMatchObject({ status: "recovered", recoveredVia: "card_update", amount: 1500 });
     const newCard = fake.setupIntents.get(session.setupIntentId)!.payment_method as string;
     expect((fake.customers.get(customer.id as string)!.invoice_settings as { default_payment_method: string }).default_payment_method).toBe(newCard);
     expect(fake.subscriptions.get(subscription.id as string)!.default_payment_method).toBe(newCard);

@@ -41,6 +41,11 @@ describe("the Stripe provider", () => {
       adviceCode: "try_again_later",
       outcomeReason: "insufficient_funds",
       networkDeclineCode: "51",
+      networkAdviceCode: "02",
+      outcomeType: "issuer_declined",
+      networkStatus: "declined_by_network",
+      riskLevel: "normal",
+      message: "The bank returned the decline code `insufficient_funds`.",
     });
     expect(await provider.getInvoiceStatus({ workspaceId: ws, invoiceExternalId: invoice.id as string })).toBe("open");
   });
@@ -48,7 +53,10 @@ describe("the Stripe provider", () => {
   it("retries with invoices.pay under an idempotency key: a decline with its codes, then the same key answers the same", async () => {
     const { invoice } = failedRenewal("4000000000000002");
     const first = await provider.retryInvoice({ workspaceId: ws, invoiceExternalId: invoice.id as string, idempotencyKey: "act_1", at: new Date() });
-    expect(first).toMatchObject({ outcome: "failed", decline: { code: "card_declined", declineCode: "generic_decline", networkDeclineCode: "05" } });
+    expect(first).toMatchObject({
+      outcome: "failed",
+      decline: { code: "card_declined", declineCode: "generic_decline", networkDeclineCode: "05", outcomeType: "issuer_declined", networkStatus: "declined_by_network" },
+    });
     expect(first.providerRef).toMatch(/^ch_/);
     const again = await provider.retryInvoice({ workspaceId: ws, invoiceExternalId: invoice.id as string, idempotencyKey: "act_1", at: new Date() });
     expect(again).toEqual(first);

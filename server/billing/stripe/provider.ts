@@ -21,6 +21,8 @@ export type ConfirmedSetup =
 
 export type StripeBillingProvider = BillingProvider & {
   readonly name: "stripe";
+  /** The client and account it calls, for reads beyond the provider port (the customer's open invoices). */
+  readonly access: StripeAccess;
   /** A SetupIntent on the customer, for a new card taken off-session later. Idempotent per key. */
   startCardUpdate(args: { customerExternalId: string; idempotencyKey: string; metadata: Record<string, string> }): Promise<SetupSession>;
   /** Reads a SetupIntent back: succeeded (with its payment method, for this customer only), still pending, or failed. */
@@ -65,7 +67,8 @@ export type LatestPayment = {
  * The invoice's latest payment attempt as Stripe records it: since API 2025-03-31 an invoice carries
  * no PaymentIntent or charge of its own; its payments list has them. The decline is the
  * PaymentIntent's last error (code, decline, advice and network codes) and the charge's outcome
- * (its reason, e.g. highest_risk_level, and its advice code when the error had none).
+ * (its reason, e.g. highest_risk_level, its advice code when the error had none, and its type,
+ * network status and advice, risk level and message, which are kept on the attempt).
  */
 export async function latestInvoicePayment(access: StripeAccess, invoiceId: string): Promise<LatestPayment> {
   const list = await withRateLimitRetries(() =>
@@ -84,6 +87,11 @@ export async function latestInvoicePayment(access: StripeAccess, invoiceId: stri
           adviceCode: error?.advice_code ?? charge?.outcome?.advice_code ?? null,
           outcomeReason: charge?.outcome?.reason ?? null,
           networkDeclineCode: error?.network_decline_code ?? charge?.outcome?.network_decline_code ?? null,
+          networkAdviceCode: charge?.outcome?.network_advice_code ?? null,
+          outcomeType: charge?.outcome?.type ?? null,
+          networkStatus: charge?.outcome?.network_status ?? null,
+          riskLevel: charge?.outcome?.risk_level ?? null,
+          message: charge?.outcome?.seller_message ?? error?.message ?? null,
         }
       : null;
   return {
@@ -101,16 +109,19 @@ async function declineOfCardError(access: StripeAccess, invoiceId: string, error
     declineCode: error.decline_code || null,
     adviceCode: error.advice_code ?? null,
     networkDeclineCode: error.network_decline_code ?? null,
+    message: error.message || null,
   };
   try {
     const latest = await latestInvoicePayment(access, invoiceId);
     if (!latest.decline) return fromError;
+    // The error says what this call met; the invoice's payment adds the charge's outcome.
     return {
+      ...latest.decline,
       code: fromError.code ?? latest.decline.code,
       declineCode: fromError.declineCode ?? latest.decline.declineCode,
       adviceCode: fromError.adviceCode ?? latest.decline.adviceCode,
-      outcomeReason: latest.decline.outcomeReason,
       networkDeclineCode: fromError.networkDeclineCode ?? latest.decline.networkDeclineCode,
+      message: latest.decline.message ?? fromError.message,
     };
   } catch {
     // The decline itself is known from the error; the outcome's reason is a refinement.
@@ -129,6 +140,7 @@ export function createStripeProvider(access: StripeAccess): StripeBillingProvide
 
   return {
     name: "stripe",
+    access,
 
     async retryInvoice({ invoiceExternalId, idempotencyKey }): Promise<ChargeResult> {
       try {

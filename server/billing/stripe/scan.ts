@@ -4,6 +4,7 @@ import { billingConnections, invoices, recoveryCases, workspaces, type BillingCo
 import { recordPaymentFailure } from "@/server/recovery/open-case";
 import { withRateLimitRetries } from "./client";
 import { stripeAccessFor } from "./connections";
+import type { RecoveryDeps } from "@/server/recovery/ports";
 import type { StripeRuntime } from "./process";
 import { latestInvoicePayment, type StripeAccess } from "./provider";
 
@@ -18,14 +19,20 @@ export type ScanResult = { connectionId: string; workspaceId: string; seen: numb
  * Finds open invoices charged automatically whose payment already failed (attempt_count > 0) and
  * opens a case for each one Reclaim does not know yet: deliveries that were missed, and invoices
  * that failed before the account was connected. Read-only at Stripe; the domain's one-case-per-invoice
- * rule keeps a scan that races a webhook from opening anything twice.
+ * rule keeps a scan that races a webhook from opening anything twice. With `customer`, only that
+ * customer's invoices are read (before their new card is charged: see `catchUpCustomerInvoices`).
  */
-export async function scanOverdueInvoices(runtime: StripeRuntime, connection: BillingConnection, access: StripeAccess): Promise<ScanResult> {
-  const { deps } = runtime;
+export async function scanOverdueInvoices(
+  deps: RecoveryDeps,
+  connection: Pick<BillingConnection, "id" | "workspaceId">,
+  access: StripeAccess,
+  filter: { customer?: string } = {},
+): Promise<ScanResult> {
   const result: ScanResult = { connectionId: connection.id, workspaceId: connection.workspaceId, seen: 0, opened: 0, skipped: 0, error: null };
   const options = access.stripeAccount ? { stripeAccount: access.stripeAccount } : {};
   const candidates: Stripe.Invoice[] = [];
-  for await (const invoice of access.stripe.invoices.list({ status: "open", collection_method: "charge_automatically", limit: 100 }, options)) {
+  const params: Stripe.InvoiceListParams = { status: "open", collection_method: "charge_automatically", limit: 100, ...(filter.customer ? { customer: filter.customer } : {}) };
+  for await (const invoice of access.stripe.invoices.list(params, options)) {
     result.seen++;
     if (invoice.attempt_count > 0) candidates.push(invoice);
     if (result.seen >= SCAN_MAX_INVOICES) break;
@@ -69,6 +76,30 @@ export async function scanOverdueInvoices(runtime: StripeRuntime, connection: Bi
 }
 
 /**
+ * Before a customer's new card is charged: opens cases for their failed open invoices Reclaim has
+ * not heard of yet, so that "every open invoice" is charged, not only the ones a webhook reported.
+ * A failure here charges what is known and leaves the rest to the periodic scan (and to Stripe's
+ * own collection, which uses the new default card); it never stops the card update itself.
+ */
+export async function catchUpCustomerInvoices(
+  deps: RecoveryDeps,
+  args: { workspaceId: string; connectionId: string; access: StripeAccess; customerExternalId: string },
+): Promise<ScanResult | null> {
+  try {
+    return await withRateLimitRetries(() =>
+      scanOverdueInvoices(deps, { id: args.connectionId, workspaceId: args.workspaceId }, args.access, { customer: args.customerExternalId }),
+    );
+  } catch (error) {
+    deps.logger.warn("Could not read the customer's open invoices before charging the new card", {
+      workspaceId: args.workspaceId,
+      customer: args.customerExternalId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  }
+}
+
+/**
  * Scans the live connections that are due (never scanned, or not for SCAN_INTERVAL_MS), each claimed
  * by moving its `scanned_at` first, so two workers never scan one account at once. A failure is kept
  * on the connection's health and tried again at the next interval.
@@ -98,7 +129,7 @@ export async function scanDueConnections(runtime: StripeRuntime, options: { limi
     if (claimed.length === 0) continue;
     try {
       const access = runtime.access ? runtime.access(connection) : stripeAccessFor(connection, runtime.secretKey, runtime.platform);
-      results.push(await withRateLimitRetries(() => scanOverdueInvoices(runtime, connection, access)));
+      results.push(await withRateLimitRetries(() => scanOverdueInvoices(runtime.deps, connection, access)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await db.update(billingConnections).set({ lastError: `Overdue-invoice scan: ${message}`, lastErrorAt: now }).where(eq(billingConnections.id, connection.id));

@@ -1,4 +1,5 @@
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { DeclineDetails } from "@/server/recovery/decline";
 import { recoveryCases } from "./recovery-cases";
 import { workspaces } from "./workspaces";
 
@@ -23,6 +24,8 @@ export const paymentAttempts = pgTable(
     adviceCode: text("advice_code"),
     networkDeclineCode: text("network_decline_code"),
     declineCategory: text("decline_category"),
+    /** Everything the provider said of the decline (error and charge outcome), as read; null for an attempt that did not fail. */
+    declineDetails: jsonb("decline_details").$type<DeclineDetails>(),
     providerRef: text("provider_ref"),
     /** Provider-side dedupe: the same event or retry is recorded once. */
     dedupeKey: text("dedupe_key").notNull(),

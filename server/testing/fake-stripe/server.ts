@@ -76,6 +76,8 @@ function declineFor(failsWith: string) {
     expired_card: "confirm_card_data",
   };
   const network: Record<string, string> = { insufficient_funds: "51", lost_card: "41", stolen_card: "43", expired_card: "54", generic_decline: "05" };
+  // The network's own retry advice (Mastercard's merchant advice codes, as Stripe passes them on).
+  const networkAdvice: Record<string, string> = { insufficient_funds: "02", expired_card: "01", lost_card: "03", stolen_card: "03" };
   return {
     code: ownCode ? failsWith : "card_declined",
     decline_code: failsWith,
@@ -86,10 +88,11 @@ function declineFor(failsWith: string) {
       reason: failsWith,
       risk_level: "normal",
       advice_code: advice[failsWith] ?? null,
-      network_advice_code: null,
+      network_advice_code: networkAdvice[failsWith] ?? null,
       network_decline_code: network[failsWith] ?? null,
       network_status: "declined_by_network",
-      seller_message: "The bank did not return any further details with this decline.",
+      seller_message:
+        failsWith === "generic_decline" ? "The bank did not return any further details with this decline." : `The bank returned the decline code \`${failsWith}\`.`,
     },
   };
 }

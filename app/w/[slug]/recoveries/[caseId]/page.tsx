@@ -9,6 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { DIFFICULTY_FORMULA } from "@/server/analytics/difficulty";
 import { getConsoleWorkspace } from "@/server/console";
 import type { RecoveryCaseDetail } from "@/server/queries/recoveries";
+import type { DeclineDetails } from "@/server/recovery/decline";
 import { CaseStatusBadge, CategoryBadge, CohortBadge, Pill } from "../_components/badges";
 import { LocalTime, Money } from "../_components/format";
 import {
@@ -415,6 +416,36 @@ function TechnicalDetails({ text }: { text: string }) {
   );
 }
 
+/** What the provider said of a decline besides the codes shown, in its own words; only the facts it gave. */
+const declineFactLabels: [keyof DeclineDetails, string][] = [
+  ["message", "Message"],
+  ["code", "Error code"],
+  ["outcomeType", "Outcome"],
+  ["outcomeReason", "Outcome reason"],
+  ["networkStatus", "Network status"],
+  ["networkDeclineCode", "Network decline code"],
+  ["networkAdviceCode", "Network advice code"],
+  ["riskLevel", "Risk level"],
+];
+
+function DeclineFacts({ details }: { details: DeclineDetails | null }) {
+  const facts = details ? declineFactLabels.filter(([key]) => details[key]) : [];
+  if (!details || facts.length === 0) return null;
+  return (
+    <details className="mt-1 text-xs text-zinc-600">
+      <summary className="cursor-pointer font-medium text-zinc-700 underline decoration-dotted">What the bank said</summary>
+      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 rounded bg-zinc-50 p-2">
+        {facts.map(([key, label]) => (
+          <div key={key} className="contents">
+            <dt className="text-zinc-500">{label}</dt>
+            <dd className="break-words text-zinc-800">{details[key]}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 const LONG_TEXT = 280;
 
 /** Timeline text, with an over-long tail (such as a recorded error) folded away. */
@@ -519,6 +550,7 @@ function AttemptsSection({ detail }: { detail: RecoveryCaseDetail }) {
                     {a.adviceCode ? <span>advice: {a.adviceCode}</span> : null}
                   </p>
                 ) : null}
+                <DeclineFacts details={a.declineDetails} />
               </li>
             ))}
           </ol>
@@ -563,6 +595,7 @@ function AttemptsSection({ detail }: { detail: RecoveryCaseDetail }) {
                       ) : (
                         <span className="text-zinc-400">—</span>
                       )}
+                      <DeclineFacts details={a.declineDetails} />
                     </td>
                   </tr>
                 ))}
