@@ -2,9 +2,9 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { billingConnections, invoices, recoveryCases, workspaces, type BillingConnection } from "@/server/db/schema";
 import { recordPaymentFailure } from "@/server/recovery/open-case";
+import type { RecoveryDeps } from "@/server/recovery/ports";
 import { withRateLimitRetries } from "./client";
 import { stripeAccessFor } from "./connections";
-import type { RecoveryDeps } from "@/server/recovery/ports";
 import type { StripeRuntime } from "./process";
 import { latestInvoicePayment, type StripeAccess } from "./provider";
 
