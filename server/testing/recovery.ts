@@ -630,39 +630,3 @@ export function withSerialTransactions(db: Db): Db {
     },
   });
 }
-
-/**
- * Wraps the sandbox provider so that every new charge turns out as `outcome`:
- * for each call it picks a seed under which the behaviour model gives that
- * outcome for the call's own key, time and attempt number (the keys hold
- * random ids, so no fixed seed can). Only for outcomes the model can give:
- * a soft decline can fail or succeed; a hard one only fails.
- */
-export function forcingChargeOutcome(h: Harness, outcome: "succeeded" | "failed") {
-  return (provider: BillingProvider, workspaceId: string): BillingProvider => ({
-    ...provider,
-    async retryInvoice(args) {
-      const [row] = await h.db
-        .select({ invoice: invoices, customer: customers, card: sandboxPaymentMethods })
-        .from(invoices)
-        .innerJoin(customers, eq(customers.id, invoices.customerId))
-        .leftJoin(sandboxPaymentMethods, eq(sandboxPaymentMethods.id, customers.defaultPaymentMethodRef))
-        .where(and(eq(invoices.workspaceId, workspaceId), eq(invoices.externalId, args.invoiceExternalId)));
-      if (!row) return provider.retryInvoice(args);
-      const [{ n } = { n: 0 }] = await h.db.select({ n: count() }).from(sandboxCharges).where(eq(sandboxCharges.invoiceId, row.invoice.id));
-      const seed = seedWhere(
-        (candidate) =>
-          retrySucceeds({
-            seed: candidate,
-            invoiceKey: row.invoice.externalId,
-            idempotencyKey: args.idempotencyKey,
-            failsWith: row.card ? row.card.failsWith : "generic_decline",
-            at: args.at,
-            timezone: row.customer.timezone,
-            attempt: n + 1,
-          }) === outcome,
-      );
-      return createSandboxProvider(h.db, { seed }).retryInvoice(args);
-    },
-  });
-}

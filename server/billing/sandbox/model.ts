@@ -17,6 +17,10 @@ import { planningZone } from "@/server/recovery/schedule";
  *   soft 25%. Insufficient funds recover 2.5x as often within two days after a
  *   payday (the 1st, the 15th, or a Friday, in the customer's timezone), and
  *   every kind a bit more often on later attempts (funds arrive over time).
+ * - A test card a person typed on the card-update page (`typed`) does exactly
+ *   what its number says, every time, as in Stripe's test mode: 4000 0000 0000
+ *   0002 always declines. The recoveries above model the simulated customers'
+ *   own cards, whose issuers change their minds; a typed test card has none.
  */
 export function retrySucceeds(args: {
   seed: string;
@@ -26,11 +30,12 @@ export function retrySucceeds(args: {
   at: Date;
   timezone: string;
   attempt: number;
+  typed?: boolean;
 }): "succeeded" | "failed" | "requires_action" {
   if (!args.failsWith) return "succeeded";
   const c = classifyDecline({ declineCode: args.failsWith });
   if (c.category === "needs_authentication") return "requires_action";
-  if (!c.retryable) return "failed";
+  if (!c.retryable || args.typed) return "failed";
   const base = { insufficient_funds: 0.18, temporary: 0.55, generic: 0.15 }[c.kind as string] ?? 0.25;
   const payday = c.kind === "insufficient_funds" && nearPayday(args.at, args.timezone) ? 2.5 : 1;
   const p = Math.min(0.95, base * payday * (1 + 0.1 * Math.max(0, args.attempt - 1)));

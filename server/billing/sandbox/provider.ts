@@ -47,6 +47,7 @@ export function createSandboxProvider(db: Db, options: { seed?: string } = {}): 
         at,
         timezone: row.customer.timezone,
         attempt: attempts + 1,
+        typed: row.card?.typed ?? false,
       });
       const [charge] = await db
         .insert(sandboxCharges)

@@ -272,6 +272,7 @@ export async function saveSandboxCard(
       expMonth,
       expYear,
       failsWith: behaviour.failsWith,
+      typed: true,
     })
     .returning();
   const brand = behaviour.brand === "card" ? "Card" : behaviour.brand[0]!.toUpperCase() + behaviour.brand.slice(1);
