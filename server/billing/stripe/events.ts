@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { billingConnections, customers, subscriptions, type BillingConnection, type SubscriptionStatus } from "@/server/db/schema";
+import { billingConnections, cardUpdateLinks, customers, subscriptions, type BillingConnection, type SubscriptionStatus } from "@/server/db/schema";
 import { completeCardUpdate, recordCardChanged } from "@/server/recovery/card-update";
 import { recordClosedByProvider, recordInvoicePaid } from "@/server/recovery/close";
 import { addTimeline } from "@/server/recovery/context";
@@ -238,6 +238,12 @@ async function setupSucceeded(ctx: HandlerContext, intent: Stripe.SetupIntent): 
   if (!linkId) return ignored("Not a card update started by Reclaim.");
   const paymentMethodRef = idOf(intent.payment_method);
   if (!paymentMethodRef) return ignored("The SetupIntent saved no payment method.");
+  // Usually the page has finished the update already: then nothing needs reading from Stripe again.
+  const [link] = await ctx.deps.db
+    .select({ usedAt: cardUpdateLinks.usedAt })
+    .from(cardUpdateLinks)
+    .where(and(eq(cardUpdateLinks.id, linkId), eq(cardUpdateLinks.workspaceId, ctx.connection.workspaceId)));
+  if (link?.usedAt) return ignored("The link is used.");
   const method = await withRateLimitRetries(() =>
     ctx.access.stripe.paymentMethods.retrieve(paymentMethodRef, {}, ctx.access.stripeAccount ? { stripeAccount: ctx.access.stripeAccount } : {}),
   ).catch(() => null);
